@@ -1,0 +1,24 @@
+"""Regenerate the generated parts of docs/: the predicate table and the CLI reference.
+
+Run: .venv/bin/python scripts/gen_docs.py   (tests/test_docs.py fails when docs are stale)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from allegiance.docgen import cli_reference, predicate_table, replace_block  # noqa: E402
+
+
+def main() -> None:
+    schema = ROOT / "docs" / "kb-schema.md"
+    schema.write_text(replace_block(schema.read_text(), "predicates", predicate_table()))
+    (ROOT / "docs" / "cli.md").write_text(cli_reference())
+
+
+if __name__ == "__main__":
+    main()

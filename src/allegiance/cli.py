@@ -1,0 +1,230 @@
+"""The command-line tool: ``allegiance``.
+
+A thin edge over the library: each command parses its arguments, calls one
+library function and prints its result as text or, with ``--json``, as the
+documented JSON shape (docs/json.md). Errors become one line on stderr and
+a non-zero exit code; the knowledge base's own problems are listed one per
+line as ``file:line: field: message``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from allegiance.errors import AllegianceError, KnowledgeBaseError
+
+app = typer.Typer(
+    name="allegiance",
+    help="Alliances and neutrality, executable, sourced and time-aware.\n\n"
+         "Every answer carries its sources; dates are explicit (nothing means 'today').",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state: dict[str, Any] = {}
+
+
+@app.callback()
+def _main(
+    kb: Optional[Path] = typer.Option(
+        None, "--kb", envvar="ALLEGIANCE_KB", help="Knowledge-base directory (default: the shipped one).",
+        file_okay=False),
+    cache: Optional[Path] = typer.Option(
+        None, "--cache", envvar="ALLEGIANCE_CACHE", help="Where the compiled database is kept.", file_okay=False),
+) -> None:
+    _state["kb"] = kb
+    _state["cache"] = cache
+
+
+def command_names() -> list[str]:
+    """Every command, for the generated CLI reference and its test."""
+    return sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _kb_problems(exc: KnowledgeBaseError) -> None:
+    base = _state.get("kb")
+    for p in exc.problems:
+        typer.echo(f"{_where(base, p.file)}:{p.line}: {p.field}: {p.message}")
+    typer.echo(f"{len(exc.problems)} problem(s) in the knowledge base", err=True)
+    raise typer.Exit(1)
+
+
+def _where(base: Path | None, file: str) -> str:
+    from allegiance.facts.load import default_kb_dir
+
+    path = (base or default_kb_dir()) / file
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _store():
+    from allegiance.facts.store import open_store
+
+    try:
+        return open_store(_state.get("kb"), cache_dir=_state.get("cache"))
+    except KnowledgeBaseError as exc:
+        _kb_problems(exc)
+
+
+def _date(text: str | None, option: str, *, day: bool = False, end: bool = False) -> date | None:
+    from allegiance.facts.time import parse_date, parse_day
+
+    if text is None:
+        return None
+    try:
+        if day:
+            return parse_day(text)
+        d = parse_date(text)
+        return d.upper if end else d.lower
+    except AllegianceError as exc:
+        _fail(f"{option}: {exc}", 2)
+
+
+def _emit(data: dict, as_json: bool, render) -> None:
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render(data), nl=False)
+
+
+def _run(fn, *args, **kw):
+    try:
+        return fn(*args, **kw)
+    except KnowledgeBaseError as exc:
+        _kb_problems(exc)
+    except AllegianceError as exc:
+        _fail(str(exc))
+
+
+JSON = typer.Option(False, "--json", help="Print the documented JSON shape instead of text.")
+
+
+@app.command()
+def check(
+    seeds: Optional[Path] = typer.Option(
+        None, "--seeds", envvar="ALLEGIANCE_SEEDS", file_okay=False,
+        help="Also check that every passage quoted from a seed document occurs in it."),
+) -> None:
+    """Validate the knowledge base: exit 0 when clean, 1 with every problem listed.
+
+    Each problem is printed as FILE:LINE: FIELD: MESSAGE.
+
+    Example: allegiance check --seeds ../shared/seeds
+    """
+    from allegiance.facts.load import check_seed_quotes, load_kb
+
+    try:
+        kb = load_kb(_state.get("kb"))
+    except KnowledgeBaseError as exc:
+        _kb_problems(exc)
+        return
+    if seeds is not None:
+        if not seeds.is_dir():
+            _fail(f"--seeds: {seeds} is not a directory", 2)
+        problems = check_seed_quotes(kb, seeds)
+        if problems:
+            _kb_problems(KnowledgeBaseError(problems))
+    checked = " and seed passages" if seeds is not None else ""
+    typer.echo(f"ok: {len(kb.sources)} sources, {len(kb.entities)} entities, "
+               f"{len(kb.statements)} statements in {len(kb.topics)} files{checked}")
+
+
+@app.command()
+def timeline(
+    state: str = typer.Argument(..., help="ISO 3166-1 code (BLR, BY) or name (Belarus)."),
+    start: Optional[str] = typer.Option(None, "--from", help="Earliest date (EDTF: 1998, 2015-09, 2020-07-01)."),
+    end: Optional[str] = typer.Option(None, "--to", help="Latest date (EDTF)."),
+    as_json: bool = JSON,
+) -> None:
+    """Everything the knowledge base records about a state, in date order, with sources.
+
+    Example: allegiance timeline BLR --from 2014 --to 2020
+    """
+    from allegiance.facts.query import timeline as q
+    from allegiance.report.text import render_timeline
+
+    lo = _date(start, "--from")
+    hi = _date(end, "--to", end=True)
+    if lo and hi and hi < lo:
+        _fail(f"--to {end} is before --from {start}", 2)
+    with _store() as store:
+        _emit(_run(q, store, state, start=lo, end=hi), as_json, render_timeline)
+
+
+@app.command()
+def facts(
+    state: str = typer.Argument(..., help="ISO 3166-1 code (BLR, BY) or name (Belarus)."),
+    as_of: str = typer.Option(..., "--as-of", help="The day to ask about (YYYY-MM-DD)."),
+    known_by: Optional[str] = typer.Option(
+        None, "--known-by", help="Use only sources published by this day (YYYY-MM-DD)."),
+    as_json: bool = JSON,
+) -> None:
+    """What held about a state on a given day, with sources.
+
+    Example: allegiance facts BLR --as-of 2020-07-01
+    """
+    from allegiance.facts.query import facts_as_of
+    from allegiance.report.text import render_facts
+
+    day = _date(as_of, "--as-of", day=True)
+    known = _date(known_by, "--known-by", day=True)
+    with _store() as store:
+        _emit(_run(facts_as_of, store, state, as_of=day, known_by=known), as_json, render_facts)
+
+
+@app.command()
+def sources(
+    source_id: Optional[str] = typer.Argument(None, metavar="[ID]", help="A source id; omit to list them all."),
+    as_json: bool = JSON,
+) -> None:
+    """List the sources, or show one source with its footnotes and the statements citing it.
+
+    Example: allegiance sources sivitsky-2020-n21
+    """
+    from allegiance.facts.query import get_source, list_sources
+    from allegiance.report.text import render_source, render_sources
+
+    with _store() as store:
+        if source_id is None:
+            _emit(_run(list_sources, store), as_json, render_sources)
+        else:
+            _emit(_run(get_source, store, source_id), as_json, render_source)
+
+
+@app.command()
+def conflicts(as_json: bool = JSON) -> None:
+    """Statements that disagree with each other; both sides are kept and shown.
+
+    Example: allegiance conflicts --json
+    """
+    from allegiance.facts.query import conflicts as q
+    from allegiance.report.text import render_conflicts
+
+    with _store() as store:
+        _emit(_run(q, store), as_json, render_conflicts)
+
+
+def main() -> None:
+    """Entry point of the ``allegiance`` script."""
+    try:
+        app()
+    except BrokenPipeError:  # e.g. `allegiance timeline BLR | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

@@ -1,0 +1,123 @@
+"""Valid time: EDTF dates with their earliest and latest calendar day.
+
+A date in the knowledge base is an EDTF string (Extended Date/Time Format,
+ISO 8601-2): ``2015``, ``2015-09``, ``2015-12-12``, ``2015-36`` (fourth
+quarter: "end of 2015"), ``199X`` (the 1990s), ``1997/1999`` (some time in
+the late 1990s), ``2006-09~`` (approximately), ``2002?`` (uncertain).
+Parsing is done by the maintained ``edtf`` library. Plain ISO 8601 calendar
+dates (EDTF level 0: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) take a fast path
+that gives the same bounds; a test checks the two agree.
+
+Every date reduces to a closed range of days ``[lower, upper]``: the
+earliest and latest day it can mean. Approximate and uncertain qualifiers
+widen that range as the library defines (its "fuzzy" bounds).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from allegiance.errors import DateError
+
+__all__ = ["FuzzyDate", "parse_date", "parse_day"]
+
+_LEVEL0 = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzyDate:
+    """An EDTF date and the range of calendar days it can mean."""
+
+    text: str
+    lower: date
+    upper: date
+
+    @property
+    def exact(self) -> bool:
+        """True when the date names a single day."""
+        return self.lower == self.upper
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _level0(text: str) -> FuzzyDate | None:
+    m = _LEVEL0.match(text)
+    if not m:
+        return None
+    y = int(m.group(1))
+    if y < 1:
+        return None  # year 0000 is valid EDTF but not a Python date: let the library decide
+    mo = m.group(2)
+    d = m.group(3)
+    if mo is None:
+        return FuzzyDate(text, date(y, 1, 1), date(y, 12, 31))
+    month = int(mo)
+    if not 1 <= month <= 12:
+        raise DateError(f"{text!r} is not a valid date: month {month} does not exist")
+    last = calendar.monthrange(y, month)[1]
+    if d is None:
+        return FuzzyDate(text, date(y, month, 1), date(y, month, last))
+    day = int(d)
+    if not 1 <= day <= last:
+        raise DateError(
+            f"{text!r} is not a valid date: {calendar.month_name[month]} {y} has {last} days"
+        )
+    return FuzzyDate(text, date(y, month, day), date(y, month, day))
+
+
+def _from_struct(st) -> date:
+    y, m, d = st.tm_year, st.tm_mon, st.tm_mday
+    y = min(max(y, 1), 9999)
+    d = min(d, calendar.monthrange(y, m)[1])
+    return date(y, m, d)
+
+
+def _edtf_library(text: str) -> FuzzyDate:
+    import edtf  # imported lazily: it costs ~150 ms and most dates never need it
+
+    try:
+        parsed = edtf.parse_edtf(text)
+        lo = parsed.lower_fuzzy()
+        hi = parsed.upper_fuzzy()
+    except Exception as exc:  # the library raises EDTFParseException and, on open ranges, TypeError
+        raise DateError(
+            f"{text!r} is not a valid EDTF date (expected e.g. 2015, 2015-09, 2015-09-07, "
+            f"2015-36 for the last quarter, 199X for the 1990s, 1997/1999, 2006-09~)"
+        ) from exc
+    return FuzzyDate(text, _from_struct(lo), _from_struct(hi))
+
+
+@lru_cache(maxsize=65536)
+def parse_date(text: str) -> FuzzyDate:
+    """Parse an EDTF date string into a :class:`FuzzyDate`.
+
+    >>> parse_date("2015-36").lower.isoformat(), parse_date("2015-36").upper.isoformat()
+    ('2015-10-01', '2015-12-31')
+
+    Raises :class:`DateError` naming the bad value and what was expected.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise DateError(f"{text!r} is not a date (expected an EDTF string such as 2015-09-07)")
+    text = text.strip()
+    fast = _level0(text)
+    if fast is not None:
+        return fast
+    return _edtf_library(text)
+
+
+def parse_day(text: str) -> date:
+    """Parse a single calendar day (``YYYY-MM-DD``), as ``--as-of`` takes.
+
+    A year or a month is refused: "as of 2020" does not say which day.
+    """
+    fd = parse_date(text)
+    if not fd.exact:
+        raise DateError(
+            f"{text!r} is not a single day (expected YYYY-MM-DD, e.g. {fd.lower.isoformat()})"
+        )
+    return fd.lower

@@ -1,0 +1,1 @@
+"""Rendering answers for people: plain text (and, later, Markdown and HTML)."""
