@@ -57,6 +57,8 @@ def _level0(text: str) -> FuzzyDate | None:
     if mo is None:
         return FuzzyDate(text, date(y, 1, 1), date(y, 12, 31))
     month = int(mo)
+    if 21 <= month <= 41 and d is None:
+        return None  # EDTF seasons, quarters and semesters (2015-36): the library's business
     if not 1 <= month <= 12:
         raise DateError(f"{text!r} is not a valid date: month {month} does not exist")
     last = calendar.monthrange(y, month)[1]

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_KB = ROOT / "tests" / "fixtures" / "kb_small"
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    d = tmp_path / "cache"
+    monkeypatch.setenv("ALLEGIANCE_CACHE", str(d))
+    return d
+
+
+@pytest.fixture(scope="session")
+def small_store():
+    from allegiance.facts.store import open_store
+
+    store = open_store(FIXTURE_KB, in_memory=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_store():
+    from allegiance.facts.store import open_store
+
+    store = open_store(in_memory=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_kb():
+    from allegiance.facts.load import load_kb
+
+    return load_kb()
+
+
+def seeds_or_skip() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed documents not found at {SEEDS} (they live in ../shared/seeds beside the checkout)")
+    return SEEDS
