@@ -20,7 +20,15 @@ def test_duplicate_key_names_both_lines():
 
 def test_alias_refused():
     _, _, problems = read_yaml("a: &x {b: 1}\nc: *x\n", "f.yaml")
-    assert len(problems) == 1 and problems[0].line == 2 and "aliases are not allowed" in problems[0].message
+    assert [(p.line, p.field) for p in problems] == [(1, "a"), (2, "c")]  # the anchor and its use
+    assert all("anchors and aliases are not allowed" in p.message for p in problems)
+
+
+def test_tags_and_second_documents_refused():
+    _, _, problems = read_yaml("a: !!int 3\nb: !!str 12\n", "f.yaml")
+    assert [(p.line, p.field) for p in problems] == [(1, "a")] and "tags are not allowed" in problems[0].message
+    _, _, problems = read_yaml("a: 1\n---\nb: 2\n", "f.yaml")
+    assert "one YAML document per file" in problems[0].message
 
 
 def test_merge_key_refused():

@@ -12,9 +12,11 @@ located to ``file:line: field``; nothing is half-loaded.
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from allegiance.facts.model import Entity, KBFile, Source, Statement
 from allegiance.facts.predicates import PREDICATES
 from allegiance.facts.time import FuzzyDate, parse_date
 
-__all__ = ["KnowledgeBase", "load_kb", "default_kb_dir", "kb_digest", "check_seed_quotes", "SCHEMA_VERSION"]
+__all__ = ["KnowledgeBase", "load_kb", "gc_paused", "default_kb_dir", "kb_digest", "check_seed_quotes", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = "1"
 
@@ -137,19 +139,50 @@ _FIELD_NAMES = set(Source.model_fields) | set(Entity.model_fields) | set(Stateme
     "quote", "refs", "locator", "source"}
 
 
-def _date(text: str | None, file: str, line: int, fld: str, out: _Collector) -> FuzzyDate | None:
+def _date(text: str | None, where, out: _Collector) -> FuzzyDate | None:
+    """Parse an EDTF date; on error report it at ``where()`` (computed only then)."""
     if text is None:
         return None
     try:
         return parse_date(text)
     except DateError as exc:
-        out.add(file, line, fld, str(exc))
+        out.add(*where(), str(exc))
         return None
 
 
 def load_kb(directory: Path | str | None = None) -> KnowledgeBase:
-    """Load and validate the knowledge base in ``directory`` (default: the shipped one)."""
+    """Load and validate the knowledge base in ``directory`` (default: the shipped one).
+
+    The clean path records only where each record starts; if there are problems,
+    the files are read again with every line recorded, so each problem is located
+    to its field.
+    """
     directory = Path(directory) if directory is not None else default_kb_dir()
+    with gc_paused():
+        try:
+            return _load(directory, depth=2)
+        except KnowledgeBaseError:
+            return _load(directory, depth=None)
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while building many small objects.
+
+    Loading creates millions of dicts and strings and no reference cycles;
+    with the collector on, each full collection rescans everything built so
+    far, which costs several times the work itself on a large knowledge base.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _load(directory: Path, depth: int | None) -> KnowledgeBase:
     out = _Collector()
     if not directory.is_dir():
         raise KnowledgeBaseError([Problem(str(directory), 0, "(directory)", "knowledge base directory not found")])
@@ -168,7 +201,7 @@ def load_kb(directory: Path | str | None = None) -> KnowledgeBase:
         except UnicodeDecodeError as exc:
             out.add(file, 1, "(encoding)", f"not UTF-8 text: {exc.reason} at byte {exc.start}")
             continue
-        data, lines, problems = read_yaml(text, file)
+        data, lines, problems = read_yaml(text, file, depth=depth)
         out.problems.extend(problems)
         if data is None and not problems:
             out.add(file, 1, "(document)", "file is empty; expected a mapping with 'topic' and lists")
@@ -223,9 +256,9 @@ def _suggest(name: str, choices) -> str:
 
 def _check_sources(kb: KnowledgeBase, loc, out: _Collector) -> None:
     for sid, src in kb.sources.items():
-        kb.source_dates[sid] = _date(src.date, *loc(sid, "date"), out)
+        kb.source_dates[sid] = _date(src.date, lambda: loc(sid, "date"), out)
         if src.accessed is not None:
-            acc = _date(src.accessed, *loc(sid, "accessed"), out)
+            acc = _date(src.accessed, lambda: loc(sid, "accessed"), out)
             if acc is not None and not acc.exact:
                 out.add(*loc(sid, "accessed"), f"access date must be a single day (YYYY-MM-DD); got {src.accessed!r}")
         if src.cited_in is not None and src.cited_in not in kb.sources:
@@ -300,8 +333,8 @@ def _check_statements(kb: KnowledgeBase, loc, out: _Collector) -> None:
         if st.kind == "fact" and st.by is not None:
             out.add(*loc(sid, "by"), "by: is for assessments; a fact is supported by its sources")
         # dates
-        start = _date(st.valid_from, *loc(sid, "valid_from"), out)
-        end = _date(st.valid_until, *loc(sid, "valid_until"), out)
+        start = _date(st.valid_from, lambda: loc(sid, "valid_from"), out)
+        end = _date(st.valid_until, lambda: loc(sid, "valid_until"), out)
         if start is not None and end is not None and end.upper < start.lower:
             out.add(*loc(sid, "valid_until"), f"interval ends before it starts: valid_until {st.valid_until} is before valid_from {st.valid_from}")
         if pred is not None and pred.instant and st.valid_until is not None:

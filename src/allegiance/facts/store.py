@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from allegiance.facts.load import SCHEMA_VERSION, KnowledgeBase, default_kb_dir, kb_digest, load_kb
+from allegiance.facts.load import SCHEMA_VERSION, KnowledgeBase, default_kb_dir, gc_paused, kb_digest, load_kb
 from allegiance.facts.predicates import PREDICATES
 
 __all__ = ["Store", "open_store", "compile_kb", "default_cache_dir"]
@@ -71,7 +71,8 @@ def open_store(kb_dir: Path | str | None = None, *, cache_dir: Path | str | None
     if in_memory:
         kb = load_kb(kb_dir)
         con = duckdb.connect(":memory:")
-        _compile_into(con, kb)
+        with gc_paused():
+            _compile_into(con, kb)
         return Store(con, kb.digest, None, rebuilt=True)
     digest = _build_digest(kb_dir)
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
@@ -120,7 +121,8 @@ def compile_kb(kb: KnowledgeBase, path: Path | str) -> Path:
     try:
         con = duckdb.connect(tmp)
         try:
-            _compile_into(con, kb)
+            with gc_paused():
+                _compile_into(con, kb)
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -223,7 +225,7 @@ def _conflicts(kb: KnowledgeBase) -> list[tuple[str, str, str, str]]:
         return (f.lower, u.upper if u else None)
 
     def add(a, b, kind, reason):
-        key = tuple(sorted((a, b)))
+        key = (a, b) if a < b else (b, a)
         if (a, b) not in sup and key not in out:
             out[key] = (kind, reason)
 
@@ -260,102 +262,80 @@ def _conflicts(kb: KnowledgeBase) -> list[tuple[str, str, str, str]]:
     return [(a, b, kind, reason) for (a, b), (kind, reason) in sorted(out.items())]
 
 
+def _columns(spec: dict[str, str], records: list[tuple]) -> dict[str, list]:
+    """Transpose row tuples into the column lists ``_table`` takes."""
+    cols = list(zip(*records)) if records else [() for _ in spec]
+    return {name: list(col) for name, col in zip(spec, cols)}
+
+
 def _compile_into(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
+    where = kb.where
     sources = _cols("id VARCHAR, type VARCHAR, title VARCHAR, author VARCHAR, outlet VARCHAR, date VARCHAR, "
                     "date_lo DATE, date_hi DATE, url VARCHAR, accessed VARCHAR, locator VARCHAR, cited_in VARCHAR, "
                     "note INTEGER, seed VARCHAR, language VARCHAR, details VARCHAR, file VARCHAR, line INTEGER")
-    rows = {c: [] for c in sources}
+    recs = []
     for sid, s in kb.sources.items():
         d = kb.source_dates.get(sid)
-        f, ln = kb.where[sid]
-        for c, v in (("id", sid), ("type", s.type), ("title", s.title), ("author", s.author), ("outlet", s.outlet),
-                     ("date", s.date), ("date_lo", d.lower if d else None), ("date_hi", d.upper if d else None),
-                     ("url", s.url), ("accessed", s.accessed), ("locator", s.locator), ("cited_in", s.cited_in),
-                     ("note", s.note), ("seed", s.seed), ("language", s.language), ("details", s.details),
-                     ("file", f), ("line", ln)):
-            rows[c].append(v)
-    _table(con, "sources", sources, rows)
+        recs.append((sid, s.type, s.title, s.author, s.outlet, s.date, d.lower if d else None,
+                     d.upper if d else None, s.url, s.accessed, s.locator, s.cited_in, s.note, s.seed,
+                     s.language, s.details, *where[sid]))
+    _table(con, "sources", sources, _columns(sources, recs))
 
     entities = _cols("id VARCHAR, type VARCHAR, name VARCHAR, aliases VARCHAR[], of VARCHAR, doc_type VARCHAR, "
                      "cow INTEGER, code_note VARCHAR, description VARCHAR, file VARCHAR, line INTEGER")
-    rows = {c: [] for c in entities}
-    for eid, e in kb.entities.items():
-        f, ln = kb.where[eid]
-        for c, v in (("id", eid), ("type", e.type), ("name", e.name), ("aliases", list(e.aliases)), ("of", e.of),
-                     ("doc_type", e.doc_type), ("cow", e.cow), ("code_note", e.code_note),
-                     ("description", e.description), ("file", f), ("line", ln)):
-            rows[c].append(v)
-    _table(con, "entities", entities, rows)
+    recs = [(eid, e.type, e.name, list(e.aliases), e.of, e.doc_type, e.cow, e.code_note, e.description, *where[eid])
+            for eid, e in kb.entities.items()]
+    _table(con, "entities", entities, _columns(entities, recs))
 
     statements = _cols("id VARCHAR, kind VARCHAR, subject VARCHAR, predicate VARCHAR, object VARCHAR, value VARCHAR, "
                        "value_int INTEGER, role VARCHAR, mode VARCHAR, negated BOOLEAN, instant BOOLEAN, text VARCHAR, "
                        "valid_from VARCHAR, from_lo DATE, from_hi DATE, valid_until VARCHAR, until_lo DATE, "
-                       "until_hi DATE, known_from DATE, attributed_to VARCHAR, note VARCHAR, file VARCHAR, line INTEGER, ord INTEGER")
-    rows = {c: [] for c in statements}
+                       "until_hi DATE, known_from DATE, attributed_to VARCHAR, note VARCHAR, file VARCHAR, "
+                       "line INTEGER, ord INTEGER")
     cits = _cols("statement_id VARCHAR, ord INTEGER, source_id VARCHAR, quote VARCHAR, locator VARCHAR")
-    crow = {c: [] for c in cits}
     refs = _cols("statement_id VARCHAR, ord INTEGER, ref_ord INTEGER, source_id VARCHAR")
-    rrow = {c: [] for c in refs}
     basis = _cols("statement_id VARCHAR, document_id VARCHAR")
-    brow = {c: [] for c in basis}
     sups = _cols("statement_id VARCHAR, superseded_id VARCHAR")
-    srow = {c: [] for c in sups}
+    srecs, crecs, rrecs, brecs, xrecs = [], [], [], [], []
+    source_hi = {sid: d.upper for sid, d in kb.source_dates.items() if d is not None}
+    instant = {name: p.instant for name, p in PREDICATES.items()}
     for n, (sid, st) in enumerate(kb.statements.items()):
         f, u = kb.dates[sid]
-        known: list[date] = []
+        known = None
         for i, cit in enumerate(st.sources):
-            crow["statement_id"].append(sid)
-            crow["ord"].append(i)
-            crow["source_id"].append(cit.source)
-            crow["quote"].append(cit.quote)
-            crow["locator"].append(cit.locator)
+            crecs.append((sid, i, cit.source, cit.quote, cit.locator))
             for j, ref in enumerate(cit.refs):
-                for c, v in (("statement_id", sid), ("ord", i), ("ref_ord", j), ("source_id", ref)):
-                    rrow[c].append(v)
-            d = kb.source_dates.get(cit.source)
-            if d is not None:
-                known.append(d.upper)
-        file, line = kb.where[sid]
+                rrecs.append((sid, i, j, ref))
+            hi = source_hi.get(cit.source)
+            if hi is not None and (known is None or hi < known):
+                known = hi
         value = st.value
-        for c, v in (("id", sid), ("kind", st.kind), ("subject", st.subject), ("predicate", st.predicate),
-                     ("object", st.object), ("value", None if value is None else str(value)),
-                     ("value_int", value if isinstance(value, int) else None), ("role", st.role), ("mode", st.mode),
-                     ("negated", st.negated), ("instant", PREDICATES[st.predicate].instant), ("text", st.text),
-                     ("valid_from", st.valid_from), ("from_lo", f.lower), ("from_hi", f.upper),
-                     ("valid_until", st.valid_until), ("until_lo", u.lower if u else None),
-                     ("until_hi", u.upper if u else None), ("known_from", min(known) if known else None),
-                     ("attributed_to", st.by), ("note", st.note), ("file", file), ("line", line), ("ord", n)):
-            rows[c].append(v)
+        srecs.append((sid, st.kind, st.subject, st.predicate, st.object, None if value is None else str(value),
+                      value if isinstance(value, int) else None, st.role, st.mode, st.negated, instant[st.predicate],
+                      st.text, st.valid_from, f.lower, f.upper, st.valid_until, u.lower if u else None,
+                      u.upper if u else None, known, st.by, st.note, *where[sid], n))
         for b in st.basis:
-            brow["statement_id"].append(sid)
-            brow["document_id"].append(b)
+            brecs.append((sid, b))
         for o in st.supersedes:
-            srow["statement_id"].append(sid)
-            srow["superseded_id"].append(o)
-    _table(con, "statements", statements, rows)
-    _table(con, "citations", cits, crow)
-    _table(con, "citation_refs", refs, rrow)
-    _table(con, "basis", basis, brow)
-    _table(con, "supersedes", sups, srow)
+            xrecs.append((sid, o))
+    _table(con, "statements", statements, _columns(statements, srecs))
+    _table(con, "citations", cits, _columns(cits, crecs))
+    _table(con, "citation_refs", refs, _columns(refs, rrecs))
+    _table(con, "basis", basis, _columns(basis, brecs))
+    _table(con, "supersedes", sups, _columns(sups, xrecs))
 
     ent_states = _entity_states(kb)
     inv = _cols("statement_id VARCHAR, state VARCHAR")
-    irow = {c: [] for c in inv}
+    recs = []
     for sid, st in kb.statements.items():
-        states = set(ent_states[st.subject])
+        states = ent_states[st.subject]
         if st.object is not None:
-            states |= ent_states[st.object]
-        for s in sorted(states):
-            irow["statement_id"].append(sid)
-            irow["state"].append(s)
-    _table(con, "involvement", inv, irow)
+            states = states | ent_states[st.object]
+        recs.extend((sid, s) for s in states)
+    _table(con, "involvement", inv, _columns(inv, recs))
 
     conf = _cols("a VARCHAR, b VARCHAR, kind VARCHAR, reason VARCHAR")
-    crow2 = {c: [] for c in conf}
-    for a, b, kind, reason in _conflicts(kb):
-        for c, v in (("a", a), ("b", b), ("kind", kind), ("reason", reason)):
-            crow2[c].append(v)
-    _table(con, "conflicts", conf, crow2)
+    _table(con, "conflicts", conf, _columns(conf, _conflicts(kb)))
 
     con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
     con.executemany("INSERT INTO meta VALUES (?, ?)", [
