@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -50,6 +50,7 @@ class Store:
     digest: str
     path: Path | None  # None for an in-memory store
     rebuilt: bool = False
+    cache: dict = field(default_factory=dict)  # small lookups kept for the connection's life
 
     def close(self) -> None:
         self.con.close()
@@ -268,6 +269,68 @@ def _columns(spec: dict[str, str], records: list[tuple]) -> dict[str, list]:
     return {name: list(col) for name, col in zip(spec, cols)}
 
 
+_SOURCE_STRUCT = ("struct_pack(id := s.id, type := s.type, title := s.title, author := s.author, "
+                  "outlet := s.outlet, date := s.date, url := s.url, accessed := s.accessed, "
+                  "locator := s.locator, cited_in := s.cited_in, note := s.note, details := s.details, "
+                  "defined_at := s.file || ':' || s.line)")
+
+
+def _create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Denormalise each statement into one row with its citations, links and names.
+
+    Built once at compile time, in SQL, so that every query is a single SELECT
+    returning finished statement objects.
+    """
+    con.execute(f"""
+        CREATE TABLE statement_view AS
+        WITH refs AS (
+            SELECT r.statement_id, r.ord, list({_SOURCE_STRUCT} ORDER BY r.ref_ord) AS refs
+            FROM citation_refs r JOIN sources s ON s.id = r.source_id GROUP BY 1, 2),
+        cits AS (
+            SELECT c.statement_id,
+                   list(struct_pack(source := c.source_id, title := s.title, author := s.author,
+                                    outlet := s.outlet, date := s.date, url := s.url, accessed := s.accessed,
+                                    quote := c.quote, locator := c.locator, refs := refs.refs) ORDER BY c.ord)
+                       AS sources
+            FROM citations c JOIN sources s ON s.id = c.source_id
+            LEFT JOIN refs ON refs.statement_id = c.statement_id AND refs.ord = c.ord GROUP BY 1),
+        bas AS (SELECT statement_id, list(document_id ORDER BY document_id) AS basis FROM basis GROUP BY 1),
+        sup AS (SELECT statement_id, list(superseded_id ORDER BY superseded_id) AS supersedes
+                FROM supersedes GROUP BY 1),
+        supby AS (SELECT superseded_id, list(statement_id ORDER BY statement_id) AS superseded_by
+                  FROM supersedes GROUP BY 1),
+        inv AS (SELECT statement_id, list(state ORDER BY state) AS states FROM involvement GROUP BY 1),
+        conf AS (SELECT id, list(DISTINCT other ORDER BY other) AS conflicts_with FROM (
+                    SELECT a AS id, b AS other FROM conflicts UNION ALL SELECT b, a FROM conflicts) GROUP BY 1)
+        SELECT st.id, st.from_lo, st.from_hi, st.until_lo, st.until_hi, st.instant, st.known_from, st.ord,
+               coalesce(inv.states, []) AS states,
+               CAST(to_json(struct_pack(
+                   id := st.id, kind := st.kind, subject := st.subject, subject_name := se.name,
+                   predicate := st.predicate, object := st.object, object_name := oe.name,
+                   value := CASE WHEN st.value_int IS NOT NULL THEN to_json(st.value_int) ELSE to_json(st.value) END,
+                   role := st.role, mode := st.mode, negated := st.negated, text := st.text,
+                   valid_from := st.valid_from, valid_until := st.valid_until,
+                   valid_from_range := [CAST(st.from_lo AS VARCHAR), CAST(st.from_hi AS VARCHAR)],
+                   valid_until_range := CASE WHEN st.valid_until IS NULL THEN NULL
+                                        ELSE [CAST(st.until_lo AS VARCHAR), CAST(st.until_hi AS VARCHAR)] END,
+                   instant := st.instant, by := st.attributed_to, note := st.note,
+                   basis := coalesce(bas.basis, []), supersedes := coalesce(sup.supersedes, []),
+                   superseded_by := coalesce(supby.superseded_by, []),
+                   conflicts_with := coalesce(conf.conflicts_with, []),
+                   defined_at := st.file || ':' || st.line,
+                   sources := cits.sources)) AS VARCHAR) AS obj
+        FROM statements st
+        LEFT JOIN entities se ON se.id = st.subject
+        LEFT JOIN entities oe ON oe.id = st.object
+        LEFT JOIN cits ON cits.statement_id = st.id
+        LEFT JOIN bas ON bas.statement_id = st.id
+        LEFT JOIN sup ON sup.statement_id = st.id
+        LEFT JOIN supby ON supby.superseded_id = st.id
+        LEFT JOIN conf ON conf.id = st.id
+        LEFT JOIN inv ON inv.statement_id = st.id
+    """)
+
+
 def _compile_into(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
     where = kb.where
     sources = _cols("id VARCHAR, type VARCHAR, title VARCHAR, author VARCHAR, outlet VARCHAR, date VARCHAR, "
@@ -324,7 +387,7 @@ def _compile_into(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
     _table(con, "basis", basis, _columns(basis, brecs))
     _table(con, "supersedes", sups, _columns(sups, xrecs))
 
-    ent_states = _entity_states(kb)
+    ent_states = _entity_states(kb)  # involvement must exist before the view below
     inv = _cols("statement_id VARCHAR, state VARCHAR")
     recs = []
     for sid, st in kb.statements.items():
@@ -336,6 +399,8 @@ def _compile_into(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
 
     conf = _cols("a VARCHAR, b VARCHAR, kind VARCHAR, reason VARCHAR")
     _table(con, "conflicts", conf, _columns(conf, _conflicts(kb)))
+
+    _create_views(con)
 
     con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
     con.executemany("INSERT INTO meta VALUES (?, ?)", [
