@@ -55,6 +55,24 @@ def test_fast_path_agrees_with_the_edtf_library():
         assert (fast.lower, fast.upper) == (lib.lower, lib.upper), text
 
 
+def test_fast_intervals_and_decades_agree_with_the_edtf_library():
+    rng = random.Random(11)
+    for _ in range(150):
+        y1 = rng.randint(1800, 2030)
+        y2 = y1 + rng.randint(0, 30)
+        m1, m2 = rng.randint(1, 12), rng.randint(1, 12)
+        for text in (f"{y1}/{y2}", f"{y1}-{m1:02d}/{y2 + 1}-{m2:02d}", f"{y1}-{m1:02d}-05/{y2 + 1}",
+                     f"{str(y1)[:3]}X"):
+            fast = t._fast(text)
+            lib = t._edtf_library(text)
+            assert (fast.lower, fast.upper) == (lib.lower, lib.upper), text
+
+
+def test_interval_that_ends_before_it_starts():
+    with pytest.raises(DateError, match="ends before it starts"):
+        t.parse_date("1999/1997")
+
+
 def test_parse_day_requires_a_single_day():
     assert t.parse_day("2020-07-01") == date(2020, 7, 1)
     with pytest.raises(DateError, match="not a single day"):

@@ -26,6 +26,7 @@ from allegiance.errors import DateError
 __all__ = ["FuzzyDate", "parse_date", "parse_day"]
 
 _LEVEL0 = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DECADE = re.compile(r"^(\d{3})X$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +107,32 @@ def parse_date(text: str) -> FuzzyDate:
     if not isinstance(text, str) or not text.strip():
         raise DateError(f"{text!r} is not a date (expected an EDTF string such as 2015-09-07)")
     text = text.strip()
-    fast = _level0(text)
+    fast = _fast(text)
     if fast is not None:
         return fast
     return _edtf_library(text)
+
+
+def _fast(text: str) -> FuzzyDate | None:
+    """The common shapes, computed directly: level-0 dates, intervals of them, decades (199X).
+
+    A test checks these bounds against the edtf library's on many strings.
+    """
+    if "/" in text:
+        start, _, end = text.partition("/")
+        a, b = _level0(start), _level0(end)
+        if a is None or b is None:
+            return None
+        if b.upper < a.lower:
+            raise DateError(f"{text!r} is not a valid interval: it ends before it starts")
+        return FuzzyDate(text, a.lower, b.upper)
+    m = _DECADE.match(text)
+    if m:
+        y = int(m.group(1)) * 10
+        if y < 1:
+            return None
+        return FuzzyDate(text, date(y, 1, 1), date(y + 9, 12, 31))
+    return _level0(text)
 
 
 def parse_day(text: str) -> date:
