@@ -316,8 +316,8 @@ def _check_statements(kb: KnowledgeBase, loc, out: _Collector) -> None:
             elif pred is not None and obj.type not in pred.object:
                 out.add(*loc(sid, "object"), f"{st.predicate!r} takes an object of type {' or '.join(pred.object)}; {st.object!r} is a {obj.type}")
         elif pred is not None and pred.object is not None and pred.object_required:
-            out.add(*loc(sid), "object", f"{st.predicate!r} needs an object ({' or '.join(pred.object)})") if False else \
-                out.add(*loc(sid, "object")[:2], _join(loc(sid)[2], "object"), f"{st.predicate!r} needs an object of type {' or '.join(pred.object)}")
+            file, line, fld = loc(sid)
+            out.add(file, line, _join(fld, "object"), f"{st.predicate!r} needs an object of type {' or '.join(pred.object)}")
         if pred is not None:
             _check_value(st, pred, sid, loc, out)
             if st.role is not None and pred.roles is not None and st.role not in pred.roles:
