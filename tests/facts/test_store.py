@@ -38,7 +38,7 @@ def test_invalid_yaml_leaves_no_database(tmp_path):
     cache = tmp_path / "c"
     with pytest.raises(KnowledgeBaseError):
         open_store(kb, cache_dir=cache)
-    assert not list(cache.glob("*.duckdb")) if cache.exists() else True
+    assert not cache.exists() or not list(cache.glob("*.duckdb"))
 
 
 def test_interrupted_compile_leaves_nothing_behind(tmp_path, monkeypatch):

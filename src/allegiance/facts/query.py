@@ -14,7 +14,7 @@ from typing import Any
 
 from allegiance.errors import UnknownIdError
 from allegiance.facts.codes import resolve_state
-from allegiance.facts.store import Store
+from allegiance.facts.store import SOURCE_FIELDS, Store
 
 __all__ = [
     "state_code",
@@ -56,8 +56,7 @@ def state_code(store: Store, text: str) -> tuple[str, str]:
 
 
 def _source_view(r: dict[str, Any]) -> dict[str, Any]:
-    out = {k: r[k] for k in ("id", "type", "title", "author", "outlet", "date", "url", "accessed",
-                             "locator", "cited_in", "note", "details")}
+    out = {k: r[k] for k in SOURCE_FIELDS}
     out["defined_at"] = f"{r['file']}:{r['line']}"
     return out
 
@@ -67,11 +66,7 @@ _VIEW_COLS = "v.id, v.from_lo, v.from_hi, v.until_lo, v.until_hi, v.obj"
 
 def _view(r: dict[str, Any]) -> dict[str, Any]:
     """A row of ``statement_view``: its statement object, finished at compile time."""
-    obj = json.loads(r["obj"])
-    for c in obj["sources"]:
-        if c["refs"] is None:
-            c["refs"] = []
-    return obj
+    return json.loads(r["obj"])
 
 
 def timeline(store: Store, state: str, *, start: date | None = None, end: date | None = None) -> dict[str, Any]:

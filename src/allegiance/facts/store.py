@@ -18,10 +18,11 @@ latest day an EDTF date can mean):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -74,7 +75,7 @@ def open_store(kb_dir: Path | str | None = None, *, cache_dir: Path | str | None
         con = duckdb.connect(":memory:")
         with gc_paused():
             _compile_into(con, kb)
-        return Store(con, kb.digest, None, rebuilt=True)
+        return Store(con, _build_digest(kb_dir), None, rebuilt=True)
     digest = _build_digest(kb_dir)
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     path = cache / f"kb-{digest[:20]}.duckdb"
@@ -106,10 +107,8 @@ def _prune(cache: Path, keep: Path) -> None:
     """Remove databases compiled from earlier versions of the YAML."""
     for old in cache.glob("kb-*.duckdb"):
         if old != keep:
-            try:
+            with contextlib.suppress(OSError):  # another process may hold it open; it is only a cache
                 old.unlink()
-            except OSError:
-                pass  # another process may hold it open; it is only a cache
 
 
 def compile_kb(kb: KnowledgeBase, path: Path | str) -> Path:
@@ -247,7 +246,7 @@ def _conflicts(kb: KnowledgeBase) -> list[tuple[str, str, str, str]]:
                         show_a = sa.object if sa.object is not None else sa.value
                         show_b = sb.object if sb.object is not None else sb.value
                         add(a, b, "value", f"{sa.subject} {sa.predicate}{' in ' + sa.mode if sa.mode else ''}: {show_a!s} in one statement, {show_b!s} in the other, over overlapping time")
-    for key, ids in neg_groups.items():
+    for ids in neg_groups.values():
         pos = [i for i in ids if not kb.statements[i].negated]
         neg = [i for i in ids if kb.statements[i].negated]
         for a in pos:
@@ -269,10 +268,11 @@ def _columns(spec: dict[str, str], records: list[tuple]) -> dict[str, list]:
     return {name: list(col) for name, col in zip(spec, cols)}
 
 
-_SOURCE_STRUCT = ("struct_pack(id := s.id, type := s.type, title := s.title, author := s.author, "
-                  "outlet := s.outlet, date := s.date, url := s.url, accessed := s.accessed, "
-                  "locator := s.locator, cited_in := s.cited_in, note := s.note, details := s.details, "
-                  "defined_at := s.file || ':' || s.line)")
+# The fields of a source object in query results (docs/json.md), in order; `defined_at` follows them.
+SOURCE_FIELDS = ("id", "type", "title", "author", "outlet", "date", "url", "accessed", "locator", "cited_in",
+                 "note", "details")
+_SOURCE_STRUCT = ("struct_pack(" + ", ".join(f"{f} := s.{f}" for f in SOURCE_FIELDS)
+                  + ", defined_at := s.file || ':' || s.line)")
 
 
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:
@@ -290,7 +290,7 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
             SELECT c.statement_id,
                    list(struct_pack(source := c.source_id, title := s.title, author := s.author,
                                     outlet := s.outlet, date := s.date, url := s.url, accessed := s.accessed,
-                                    quote := c.quote, locator := c.locator, refs := refs.refs) ORDER BY c.ord)
+                                    quote := c.quote, locator := c.locator, refs := coalesce(refs.refs, [])) ORDER BY c.ord)
                        AS sources
             FROM citations c JOIN sources s ON s.id = c.source_id
             LEFT JOIN refs ON refs.statement_id = c.statement_id AND refs.ord = c.ord GROUP BY 1),
