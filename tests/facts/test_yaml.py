@@ -50,3 +50,29 @@ def test_malformed_yaml_reports_the_line():
 
 def test_dotted_paths():
     assert dotted(("statements", 3, "sources", 0, "quote")) == "statements[3].sources[0].quote"
+
+
+
+def test_plain_scalar_first_character_shortcut_agrees_with_full_resolution():
+    """The first-character shortcut never changes how a plain scalar resolves."""
+    import string
+
+    from allegiance.facts import _yaml
+
+    def full(text):
+        for pattern, convert in ((_yaml._NULL, lambda v: None), (_yaml._BOOL, lambda v: v.lower() in _yaml._TRUE),
+                                 (_yaml._INT, lambda v: int(v.replace("_", ""))),
+                                 (_yaml._FLOAT, lambda v: float(v.replace("_", "")))):
+            if pattern.match(text):
+                return convert(text)
+        return text
+
+    tails = ["", "es", "ull", "ULL", "rue", "alse", "n", "N", "ff", "FF", "1", "0", ".5", "_1", "e+3", "x"]
+    checked = 0
+    for c in string.ascii_letters + string.digits + string.punctuation:
+        for tail in tails:
+            text = c + tail
+            got, expected = _yaml._plain(text), full(text)
+            assert type(got) is type(expected) and got == expected, (text, got, expected)
+            checked += type(expected) is not str
+    assert checked > 20  # the sample does reach nulls, booleans and numbers

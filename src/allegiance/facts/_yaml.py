@@ -61,7 +61,14 @@ def dotted(path: Path) -> str:
     return out
 
 
+# A plain scalar can resolve to something other than a string only if it starts
+# with one of these (null, booleans, numbers); most text is settled by its first character.
+_SPECIAL_START = frozenset("~nNyYtTfFoO+-.0123456789")
+
+
 def _plain(value: str) -> Any:
+    if value and value[0] not in _SPECIAL_START:
+        return value
     if _NULL.match(value):
         return None
     if _BOOL.match(value):
