@@ -1,0 +1,1 @@
+"""Rules: arrangements as code — bodies, modes, forces and actions, evaluated with proofs."""

@@ -1,0 +1,158 @@
+"""Monotone games as binary decision diagrams (BDDs).
+
+Each player (an office or a state) is a Boolean variable, true when it
+consents (votes yes, or, under constructive abstention, does not object).
+A requirement becomes one BDD; from it come, exactly: whether an action is
+possible at all, veto players (in every winning coalition), minimal winning
+coalitions, and whether a set of players can act alone. The BDDs are built
+and combined by CUDD through the ``dd`` package (pure-Python ``dd.autoref``
+where the compiled module is unavailable).
+
+Weighted thresholds (weights and a quota; the EU Council's population
+criterion) are built directly by Behle's interval method: at each level the
+quotas that lead to the same sub-diagram form an interval, so the diagram is
+built once per interval rather than once per partial sum.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Iterable
+
+try:  # the compiled CUDD binding ships in dd's Linux wheels
+    from dd import cudd as _bdd_impl
+except ImportError:  # pragma: no cover - other platforms
+    from dd import autoref as _bdd_impl
+
+__all__ = ["Game", "TooManyCoalitions"]
+
+_INF = float("inf")
+
+
+class TooManyCoalitions(Exception):
+    pass
+
+
+class Game:
+    """A BDD manager over a fixed, ordered set of players."""
+
+    def __init__(self, players: Iterable[str]):
+        self.players = list(dict.fromkeys(players))
+        self.bdd = _bdd_impl.BDD()
+        self.var = {p: f"v{i}" for i, p in enumerate(self.players)}
+        self.player_of = {v: p for p, v in self.var.items()}
+        if self.players:
+            self.bdd.declare(*self.var.values())
+        self.true, self.false = self.bdd.true, self.bdd.false
+
+    def x(self, player: str):
+        return self.bdd.var(self.var[player])
+
+    def all_of(self, nodes):
+        out = self.true
+        for n in nodes:
+            out &= n
+        return out
+
+    def any_of(self, nodes):
+        out = self.false
+        for n in nodes:
+            out |= n
+        return out
+
+    def threshold(self, players: list[str], weights: list[int], quota: int):
+        """Sum of weights of consenting players >= quota (Behle's interval construction)."""
+        n = len(players)
+        order = sorted(range(n), key=lambda i: self.bdd.level_of_var(self.var[players[i]]))
+        ps = [players[i] for i in order]
+        ws = [weights[i] for i in order]
+        suffix = [0] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            suffix[i] = suffix[i + 1] + ws[i]
+        memo: list[list[tuple]] = [[] for _ in range(n + 1)]
+        node = _threshold(self, ps, ws, suffix, memo, 0, quota)[0]
+        memo.clear()  # CUDD nodes must not outlive their manager in a reference cycle
+        return node
+
+    # ------------------------------------------------------------------ analysis
+
+    def restrict(self, u, values: dict[str, bool]):
+        return self.bdd.let({self.var[p]: v for p, v in values.items()}, u)
+
+    def evaluate(self, u, coalition: set[str]) -> bool:
+        vals = {self.var[p]: (p in coalition) for p in self.players}
+        return self.bdd.let(vals, u) == self.true
+
+    def evaluate_on(self, u, coalition: frozenset) -> bool:
+        """Value of ``u`` when exactly ``coalition`` consents (only u's own variables are set)."""
+        sup = self.bdd.support(u)
+        if not sup:
+            return u == self.true
+        return self.bdd.let({v: (self.player_of[v] in coalition) for v in sup}, u) == self.true
+
+    def veto_players(self, u) -> list[str]:
+        if u == self.false:
+            return []
+        return [p for p in self.players if self.bdd.let({self.var[p]: False}, u) == self.false]
+
+    def blocks(self, u, group: set[str]) -> bool:
+        """Can ``group`` block alone (no winning coalition without it)?"""
+        if u == self.false:
+            return False
+        return self.restrict(u, {p: False for p in group}) == self.false
+
+    def support(self, u) -> set[str]:
+        return {self.player_of[v] for v in self.bdd.support(u)}
+
+    def minimal_winning(self, u, limit: int = 1000) -> list[frozenset[str]]:
+        """Minimal winning coalitions of a monotone function, exactly (raises past ``limit``).
+
+        For f = f0 or (x and f1) with f0 <= f1: the minimal sets of f are those
+        of f0, and {x} with each minimal set of f1 at which f0 fails.
+        """
+        memo: dict = {}
+        try:
+            found = _minimal(self, u, memo, limit)
+        finally:
+            memo.clear()
+        return sorted(found, key=lambda s: (len(s), sorted(s)))
+
+
+def _threshold(game: Game, ps, ws, suffix, memo, i: int, q: float):
+    if q <= 0:
+        return game.true, -_INF, 0
+    if q > suffix[i]:
+        return game.false, suffix[i] + 1, _INF
+    level = memo[i]
+    k = bisect.bisect_right(level, q, key=lambda t: t[0]) - 1
+    if k >= 0 and level[k][0] <= q <= level[k][1]:
+        return level[k][2], level[k][0], level[k][1]
+    low, a0, b0 = _threshold(game, ps, ws, suffix, memo, i + 1, q)
+    high, a1, b1 = _threshold(game, ps, ws, suffix, memo, i + 1, q - ws[i])
+    node = game.bdd.ite(game.x(ps[i]), high, low)
+    lo, hi = max(a0, a1 + ws[i]), min(b0, b1 + ws[i])
+    bisect.insort(level, (lo, hi, node), key=lambda t: t[0])
+    return node, lo, hi
+
+
+def _minimal(game: Game, node, memo: dict, limit: int) -> list[frozenset]:
+    if node == game.false:
+        return []
+    if node == game.true:
+        return [frozenset()]
+    key = int(node) if hasattr(node, "__int__") else node
+    if key in memo:
+        return memo[key]
+    bdd = game.bdd
+    v = node.var
+    low = bdd.let({v: False}, node)
+    high = bdd.let({v: True}, node)
+    out = list(_minimal(game, low, memo, limit))
+    p = game.player_of[v]
+    for s in _minimal(game, high, memo, limit):
+        if not game.evaluate_on(low, s):
+            out.append(s | {p})
+        if len(out) > limit:
+            raise TooManyCoalitions(limit)
+    memo[key] = out
+    return out

@@ -1,0 +1,183 @@
+"""The rules language: an arrangement and everything in it, as typed records.
+
+An arrangement file (``kb/arrangements/<id>.yaml``) describes one
+institutional design: its parties, readiness modes and who may move between
+them, decision bodies and their rules, forces and who commands them in each
+mode, actions with the provisions that govern them, and properties to verify.
+Every provision carries its evidence: ``basis`` (ids of statements in the
+facts knowledge base, whose citations come with them) and/or ``sources``
+(citations of its own). Field rules live here; references and conditions are
+checked by :mod:`allegiance.rules.load`. The schema is documented in
+docs/rules-schema.md.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from allegiance.facts.model import Citation, DateText, EntityId, KebabId, Text
+from allegiance.facts.predicates import MODES
+
+__all__ = ["Arrangement", "Body", "Member", "DecisionRule", "Force", "Command", "Unit", "Action", "Provision",
+           "Transition", "Property", "RULE_KINDS", "EFFECTS"]
+
+RULE_KINDS = ("consensus", "unanimity", "majority", "weighted", "double-majority")
+
+# What an action does, so that properties can name a class of actions.
+EFFECTS = (
+    "foreign-forces-enter",       # foreign troops or equipment brought onto a party's territory
+    "station-forces",             # forces stationed (based) on a party's territory in peacetime
+    "open-base",                  # a military base or facility opened or leased
+    "activate-joint-force",       # a joint force or joint plans put into action
+    "use-territory-for-attack",   # a party's territory used for an attack on a third state
+    "use-own-forces",             # a party's own forces committed to operations
+    "appoint-commander",
+    "collective-defence",         # assistance to a party under attack
+    "change-mode",
+    "admit-member",
+)
+
+Mode = Literal["peacetime", "threatened-period", "wartime"]
+assert set(MODES) == {"peacetime", "threatened-period", "wartime"}
+
+Fraction_ = Annotated[str, StringConstraints(pattern=r"^\d+/\d+$")]
+
+
+def _share(v: Any) -> Any:
+    # "2/3" stays text; an int percentage is refused by the pattern, as is a float.
+    return v
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class _Evidenced(_Strict):
+    """Anything that must carry evidence and may have its own valid time."""
+
+    basis: list[KebabId] = Field(default_factory=list)
+    sources: list[Citation] = Field(default_factory=list)
+    valid_from: DateText | None = None
+    valid_until: DateText | None = None
+    note: Text | None = None
+
+
+class DecisionRule(_Strict):
+    """How a body decides. See docs/rules-schema.md for each kind."""
+
+    kind: Literal["consensus", "unanimity", "majority", "weighted", "double-majority"]
+    # majority: at least this share of the members, or at least this many
+    at_least: Fraction_ | None = None
+    more_than: Fraction_ | None = None
+    count: int | None = Field(default=None, ge=1)
+    # weighted: a weight per member and a quota
+    weights: dict[EntityId, int] | None = None
+    quota: int | None = Field(default=None, ge=1)
+    # double majority: share of members and share of population, each at least
+    members_at_least: Fraction_ | None = None
+    population_at_least: Fraction_ | None = None
+    population: dict[EntityId, int] | None = None
+    # a decision also passes when fewer than this many members oppose (EU: a blocking minority needs four)
+    blocking_minority_at_least: int | None = Field(default=None, ge=1)
+    # members whose "no" blocks whatever the count (UN Security Council's permanent members)
+    vetoes: list[EntityId] = Field(default_factory=list)
+    # constructive abstention: an abstainer does not block (and is not bound), unless abstainers
+    # reach these shares of members and of population together
+    constructive_abstention: bool = False
+    abstention_limit_members: Fraction_ | None = None
+    abstention_limit_population: Fraction_ | None = None
+
+
+class Member(_Evidenced):
+    """A seat in a body: an office (``BLR.president``) or a state (``BLR``)."""
+
+    player: EntityId
+    opt_outs: list[KebabId] = Field(default_factory=list)  # matters this member takes no part in
+
+
+class Body(_Evidenced):
+    id: KebabId
+    name: Text
+    members: list[Member] = Field(min_length=1)
+    rule: DecisionRule
+    rule_basis: list[KebabId] = Field(default_factory=list)
+    rule_sources: list[Citation] = Field(default_factory=list)
+
+
+class Transition(_Evidenced):
+    id: KebabId
+    from_: Mode = Field(alias="from")
+    to: Mode
+    requires: Any
+
+
+class Unit(_Evidenced):
+    unit: EntityId
+    state: EntityId
+    modes: list[Mode] = Field(default_factory=lambda: list(MODES))
+
+
+class Command(_Evidenced):
+    """Who commands a force, and to whom it answers, in some modes."""
+
+    modes: list[Mode] = Field(min_length=1)
+    exists: bool = True
+    part_of: KebabId | None = None
+    commander: EntityId | None = None
+    appointed_by: Any = None
+    reports_to: EntityId | None = None
+
+
+class Force(_Evidenced):
+    id: KebabId
+    name: Text
+    counterpart: KebabId | None = None  # the force it stands for when designs are compared (diff)
+    composition: list[Unit] = Field(default_factory=list)
+    command: list[Command] = Field(min_length=1)
+
+
+class Provision(_Evidenced):
+    id: KebabId
+    requires: Any
+    text: Text | None = None
+
+
+class Action(_Strict):
+    id: KebabId
+    name: Text
+    counterpart: KebabId | None = None  # the action it stands for when designs are compared (diff)
+    territory: EntityId | None = None
+    actor: EntityId | None = None
+    effects: list[Literal[EFFECTS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    provisions: list[Provision] = Field(min_length=1)
+    note: Text | None = None
+
+
+class Property(_Strict):
+    id: KebabId
+    description: Text
+    check: Literal["veto", "cannot-act-alone", "can-act-alone", "impossible", "possible"]
+    state: EntityId | None = None
+    actions: list[KebabId] = Field(default_factory=list)
+    effects: list[Literal[EFFECTS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    territory: EntityId | None = None
+    modes: list[Mode] = Field(default_factory=lambda: list(MODES))
+
+
+class Arrangement(_Evidenced):
+    id: KebabId
+    name: Text
+    kind: Literal["alliance", "union", "bilateral", "design", "treaty-regime", "neutrality-regime"]
+    parties: list[EntityId] = Field(min_length=1)
+    description: Text
+    described_as_of: DateText  # the date the arrangement is described as of: the default date of questions
+    modelled_on: list[KebabId] = Field(default_factory=list)  # arrangements or KB entities it copies
+    modes: list[Mode] = Field(default_factory=lambda: list(MODES), min_length=1)
+    initial_mode: Mode = "peacetime"
+    transitions: list[Transition] = Field(default_factory=list)
+    bodies: list[Body] = Field(default_factory=list)
+    forces: list[Force] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    properties: list[Property] = Field(default_factory=list)
