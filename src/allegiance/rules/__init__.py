@@ -1,0 +1,1 @@
+"""The rules engine: decision rules of alliances and neutrality arrangements, made executable."""
