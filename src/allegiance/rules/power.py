@@ -422,6 +422,7 @@ _METHODS = ("auto", "dp", "mitm", "enumerate")
 _MAX_WORK = 3e10          # element operations beyond which we refuse rather than run for hours
 _MITM_MAX_N = 44          # float64 accumulation of counts stays exact below 2^53
 _ENUM_MAX_N = 24
+_MAX_BYTES = 2 * 2 ** 30  # memory for the tables of one computation
 
 
 def _dtype(n: int):
@@ -448,7 +449,8 @@ def _costs(cg: _Compiled) -> dict[str, float]:
         cells = float(n + 1)
         for t in cg.totals:
             cells *= t + 1
-        costs["dp"] = cells * (n + 2) * 2
+        if cells * 8 * 3 <= _MAX_BYTES:
+            costs["dp"] = cells * (n + 2) * 2
     return costs
 
 
@@ -460,17 +462,18 @@ def _swing_matrix(cg: _Compiled, method: str = "auto") -> list[list[int]]:
         wins = [bool(cg.wins(c, [])) for c in range(n + 1)]
         row = [math.comb(n - 1, c) if (not wins[c] and wins[c + 1]) else 0 for c in range(n)]
         return [list(row) for _ in range(n)]
-    costs = _costs(cg)
+    costs = {m: c for m, c in _costs(cg).items() if c <= _MAX_WORK}
     if method == "auto":
-        method = min(costs, key=costs.get)
-        if costs[method] > _MAX_WORK:
+        if not costs:
             raise PowerError(
-                f"this game is too large to compute exactly ({n} players, weight totals {cg.totals}): "
-                f"about {costs[method]:.1e} operations; count weights in coarser integer units")
-    elif method == "mitm" and (cg.k != 1 or n > _MITM_MAX_N):
-        raise PowerError(f"method 'mitm' needs one weight besides the head count and at most {_MITM_MAX_N} players")
-    elif method == "enumerate" and n > _ENUM_MAX_N:
-        raise PowerError(f"method 'enumerate' is limited to {_ENUM_MAX_N} players, this game has {n}")
+                f"this game is too large to compute exactly ({n} players, {cg.k} weight axes with totals "
+                f"{cg.totals}); count weights in coarser integer units")
+        method = min(costs, key=costs.get)
+    elif method not in costs:
+        why = {"mitm": f"one weight axis besides the head count and at most {_MITM_MAX_N} players",
+               "enumerate": f"at most {_ENUM_MAX_N} players",
+               "dp": "tables that fit in memory and time (fewer or smaller weights)"}[method]
+        raise PowerError(f"method {method!r} needs {why}; this game has {n} players and weight totals {cg.totals}")
     if method == "enumerate":
         return _swings_enumerate(cg)
     if method == "mitm":
