@@ -548,6 +548,12 @@ def _swings_mitm(cg: _Compiled) -> list[list[int]]:
     w = np.array(cg.dims[0], dtype=np.int64)
     inf = cg.totals[0] + 1
     t = np.array([_threshold(cg.tree, c, inf) for c in range(n + 1)], dtype=np.int64)
+    # i can be a swing only for coalition sizes c with t(c+1) < inf (winning is possible with i)
+    # and t(c) > 0 (not every coalition of size c already wins): an interval, t being monotone
+    live = [c for c in range(n) if t[c + 1] < inf and t[c] > 0]
+    if not live:
+        return [[0] * n for _ in range(n)]
+    c_lo, c_hi = live[0], live[-1]
     halves = (list(range(n // 2)), list(range(n // 2, n)))
     out: list[list[int]] = [[] for _ in range(n)]
     for mine, other in (halves, halves[::-1]):
@@ -557,18 +563,25 @@ def _swings_mitm(cg: _Compiled) -> list[list[int]]:
         groups = [np.sort(o_sums[o_sizes == b]) for b in range(len(other) + 1)]
         m_sizes, m_sums = _enum_half(mine, w)
         idx = np.arange(len(m_sizes))
+        # by size, then by decreasing weight: the search keys below then come in increasing runs,
+        # which NumPy's searchsorted exploits
+        order = np.lexsort((-m_sums, m_sizes))
+        m_sizes, m_sums, idx = m_sizes[order], m_sums[order], idx[order]
         for pos, i in enumerate(mine):
             keep = ((idx >> pos) & 1) == 0
             a_sizes, a_sums = m_sizes[keep], m_sums[keep]
             wi = w[i]
             acc = np.zeros(n + 1, dtype=np.float64)
             for b, grp in enumerate(groups):
-                c = a_sizes + b
-                t_c, t_next = t[c], t[c + 1]
-                lo = np.maximum(t_next - wi, 0) - a_sums
-                hi = t_c - a_sums  # t_c == inf counts every coalition (all sums are below inf)
+                # the A-coalitions whose size a gives a live c = a + b: a contiguous run (A is by size)
+                start, stop = np.searchsorted(a_sizes, [c_lo - b, c_hi - b + 1])
+                if start >= stop or len(grp) == 0:
+                    continue
+                c = a_sizes[start:stop] + b
+                sums = a_sums[start:stop]
+                lo = np.maximum(t[c + 1] - wi, 0) - sums
+                hi = t[c] - sums  # t(c) == inf counts every coalition (all sums are below inf)
                 cnt = np.searchsorted(grp, hi, "left") - np.searchsorted(grp, lo, "left")
-                cnt = np.where(t_next < inf, cnt, 0)
                 acc += np.bincount(c, weights=cnt, minlength=n + 1)
             out[i] = [int(v) for v in np.rint(acc[:n])]
     return out
