@@ -47,10 +47,11 @@ of their cost (``method="auto"``) or by name:
 ``"enumerate"``
     All 2^n coalitions, vectorised; for small bodies and as a cross-check.
 
-Precision: swing counts are Python integers (int64 inside NumPy where no
-overflow is possible: at most 62 players, beyond that Python-integer arrays;
-the meet-in-the-middle totals pass through float64, exact below 2^53 and so
-used only up to 44 players). Indices are ``fractions.Fraction``s: the
+Precision: swing counts are Python integers. Inside NumPy the DP tables are
+int32 up to 33 players and int64 up to 62 (no entry can exceed C(n, c), no
+alternating sum 2^n), Python-integer arrays beyond; the meet-in-the-middle
+totals pass through float64, exact below 2^53, so that method is used only
+up to 44 players. Indices are ``fractions.Fraction``s: the
 Shapley–Shubik weights ``c! (n-1-c)! / n!`` are exact, not floats.
 
 Weights must be integers. Populations are integers too; a caller may count
@@ -466,8 +467,8 @@ def _swing_matrix(cg: _Compiled, method: str = "auto") -> list[list[int]]:
     if method == "auto":
         if not costs:
             raise PowerError(
-                f"this game is too large to compute exactly ({n} players, {cg.k} weight axes with totals "
-                f"{cg.totals}); count weights in coarser integer units")
+                f"this game is too large to compute exactly ({n} players, weight totals {cg.totals}); "
+                f"count weights in coarser integer units")
         method = min(costs, key=costs.get)
     elif method not in costs:
         why = {"mitm": f"one weight axis besides the head count and at most {_MITM_MAX_N} players",
