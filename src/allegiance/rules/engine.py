@@ -24,7 +24,7 @@ from allegiance.rules.load import LoadedArrangement, Rulebook, load_arrangements
 from allegiance.rules.logic import Game, TooManyCoalitions
 from allegiance.rules.proof import Proof
 
-__all__ = ["Rules", "open_rules", "can", "who_commands", "vetoes", "diff", "verify", "RulesError",
+__all__ = ["Rules", "open_rules", "can", "who_commands", "vetoes", "diff", "verify", "power", "RulesError",
            "list_arrangements"]
 
 MWC_LIMIT = 200  # minimal winning coalitions listed in an answer (the count is always exact below 10,000)
@@ -72,7 +72,7 @@ class Rules:
         for cit in (*getattr(rec, "sources", ()), *sources):
             out.append({"source": cit.source, **self._source_meta.get(cit.source, {}), "quote": cit.quote,
                         "locator": cit.locator})
-        return out
+        return _dedup(out)
 
     def _statement_citations(self, sid: str) -> list[dict]:
         if sid not in self._statement_sources:
@@ -331,7 +331,7 @@ def _expand_consent(rules: Rules, arr: LoadedArrangement, names: Iterable[str]) 
 def _analysis(rules: Rules, arr: LoadedArrangement, f) -> dict:
     g = rules.game(arr)
     if f is None:
-        return {"possible": None, "veto_states": [], "veto_offices": [], "can_act_alone": [],
+        return {"possible": None, "veto_states": [], "veto_offices": [], "veto_players": [], "can_act_alone": [],
                 "minimal_winning_coalitions": [], "minimal_winning_coalitions_count": None}
     possible = f != g.false
     by_state = _state_players(rules, arr)
@@ -616,7 +616,14 @@ def who_commands(rules: Rules, force: str, *, arrangement: str, mode: str, as_of
     node = arr.forces[force]
     role = "force"
     seen = set()
-    while True:
+    status = arr.span_of(node).status(day)
+    if status != "yes":
+        exists = False if status == "no" else None
+        reason = (f"{node.id} is in force from {node.valid_from or 'its start'}"
+                  + (f" until {node.valid_until}" if node.valid_until else "") + f"; asked about {day}")
+        chain.append({"id": node.id, "kind": "force", "name": node.name, "role": role,
+                      "where": arr.where(arr.path_of(node)), "sources": rules.evidence(node)})
+    while exists:
         chain.append({"id": node.id, "kind": "force", "name": node.name, "role": role,
                       "where": arr.where(arr.path_of(node)), "sources": rules.evidence(node)})
         cmds = [c for c in node.command if mode in c.modes and ctx.on(c)]
@@ -923,3 +930,75 @@ def _change_dates(arr: LoadedArrangement) -> list[date]:
         hi = whole.end.upper if whole.end else None
         days = {d for d in days if (lo is None or d >= lo) and (hi is None or d < hi)}
     return sorted(days)
+
+
+# ---------------------------------------------------------------------- power
+
+def body_game(rules: Rules, ctx: _Ctx, body):
+    """The body's decision rule as a simple game of :mod:`allegiance.rules.power` (members in force on the day)."""
+    from allegiance.rules import power as pw
+
+    members = [m.player for m in _members(ctx, body, None)]
+    rule = body.rule
+    n = len(members)
+    if n == 0:
+        raise RulesError(f"{body.id} has no members on {ctx.day}")
+    if rule.kind in ("consensus", "unanimity"):
+        return pw.unanimity(members)
+    vetoes = [v for v in rule.vetoes if v in members]
+    if rule.kind == "majority":
+        k = rule.count if rule.count is not None else (
+            _share_count(rule.at_least, n, strict=False) if rule.at_least else
+            _share_count(rule.more_than, n, strict=True))
+        game = pw.majority(members, k)
+    elif rule.kind == "weighted":
+        game = pw.WeightedGame(members, [rule.weights[p] for p in members], rule.quota)
+    else:
+        pops = [rule.population[p] for p in members]
+        game = pw.MultiGame.all_of(
+            pw.majority(members, _share_count(rule.members_at_least, n, strict=False)),
+            pw.WeightedGame(members, pops, _share_count(rule.population_at_least, sum(pops), strict=False)))
+        if rule.blocking_minority_at_least:
+            game = pw.MultiGame.any_of(game, pw.majority(members, n - rule.blocking_minority_at_least + 1))
+    if vetoes:
+        # every veto holder must be in: weight n for each of them, 1 for the others, quota n * (number of vetoes)
+        game = pw.MultiGame.all_of(game, pw.WeightedGame(members, [n if p in vetoes else 1 for p in members],
+                                                          n * len(vetoes)))
+    return game
+
+
+def power(rules: Rules, body: str, *, arrangement: str | None = None, as_of: date | None = None) -> dict:
+    """Exact Banzhaf (normalised and absolute) and Shapley-Shubik indices of a body's members."""
+    from allegiance.rules import power as pw
+
+    owners = [a for a in rules.book.arrangements.values() if body in a.bodies
+              and (arrangement is None or a.model.id == arrangement)]
+    if arrangement is not None:
+        rules.arrangement(arrangement)
+    if not owners:
+        known = sorted({f"{b} (in {a.model.id})" for a in rules.book.arrangements.values() for b in a.bodies})
+        raise UnknownIdError(f"unknown body {body!r}" + (f" in {arrangement}" if arrangement else "")
+                             + f"; bodies: {', '.join(known)}")
+    if len(owners) > 1:
+        raise RulesError(f"body {body!r} is in several arrangements ({', '.join(a.model.id for a in owners)}); "
+                         f"say which with --in")
+    arr = owners[0]
+    day, basis = _resolve_day(arr, as_of)
+    ctx = _Ctx(arr, day, None, True)
+    b = arr.bodies[body]
+    game = body_game(rules, ctx, b)
+    swings = pw.swing_counts(game)
+    bz = pw.banzhaf(game)
+    ss = pw.shapley_shubik(game)
+    n = len(game.players)
+    players = []
+    for p in game.players:
+        sw = swings[p] if isinstance(swings[p], int) else swings.get(p)
+        players.append({"player": p, "state": rules.cat.state_of(p), "name": rules.name(p),
+                        "banzhaf": float(bz[p]), "banzhaf_exact": str(bz[p]),
+                        "banzhaf_absolute": float(pw.banzhaf(game, normalized=False)[p]) if n <= 62 else None,
+                        "swings": sw, "shapley_shubik": float(ss[p]), "shapley_shubik_exact": str(ss[p])})
+    return {"arrangement": arr.model.id, "body": b.id, "name": b.name, "as_of": day.isoformat(),
+            "as_of_basis": basis, "rule": _rule_text(b.rule, n), "players": players,
+            "veto_players": sorted(pw.veto_players(game)),
+            "sources": rules.evidence(b, basis=b.rule_basis, sources=b.rule_sources)}

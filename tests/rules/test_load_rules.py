@@ -1,0 +1,164 @@
+"""Every validation branch of the arrangement loader: a located error, and nothing loaded."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from allegiance.errors import KnowledgeBaseError
+from allegiance.rules.load import load_arrangements
+
+BASE = textwrap.dedent("""\
+    id: test-arr
+    name: A test arrangement
+    kind: union
+    parties: [BLR, RUS]
+    described_as_of: "2020-12-31"
+    description: Test.
+    basis: [union-state-founded]
+    transitions:
+      - id: go
+        from: peacetime
+        to: wartime
+        requires: {decision: council}
+        basis: [ssc-activation-wartime]
+    bodies:
+      - id: council
+        name: Council
+        basis: [ssc-part-of-union-state]
+        members:
+          - {player: BLR.president}
+          - {player: RUS.president}
+        rule: {kind: consensus}
+    forces:
+      - id: joint
+        name: Joint force
+        basis: [rgf-part-of-union-state]
+        command:
+          - modes: [wartime]
+            commander: BLR.chief-of-general-staff
+            reports_to: council
+            basis: [rgf-commanded-by-blr-cgs-wartime]
+          - modes: [peacetime]
+            exists: false
+            basis: [rgf-not-in-peacetime]
+    actions:
+      - id: enter
+        name: Enter
+        territory: BLR
+        effects: [foreign-forces-enter]
+        provisions:
+          - id: p1
+            requires: {all: [{mode: [wartime]}, {decision: council}]}
+            basis: [ssc-ratifies-equipment-entry-wartime]
+    """)
+
+
+def load(tmp_path, store, text, name="test.yaml"):
+    d = tmp_path / "arr"
+    d.mkdir(exist_ok=True)
+    (d / name).write_text(text, encoding="utf-8")
+    return load_arrangements(store, d)
+
+
+def problems(tmp_path, store, text):
+    with pytest.raises(KnowledgeBaseError) as exc:
+        load(tmp_path, store, text)
+    return [(p.line, p.field, p.message) for p in exc.value.problems]
+
+
+def test_base_fixture_loads(tmp_path, shipped_store):
+    book = load(tmp_path, shipped_store, BASE)
+    assert list(book.arrangements) == ["test-arr"]
+
+
+@pytest.mark.parametrize("old,new,line,field,message", [
+    ("requires: {decision: council}", "requires: {decision: senate}", 12, "transitions[0].requires.decision",
+     "unknown body 'senate'"),
+    ("- {player: RUS.president}", "- {player: RUS.tsar}", 20, "bodies[0].members[1].player", "unknown player 'RUS.tsar'"),
+    ("- {player: RUS.president}", "- {player: rgf}", 20, "bodies[0].members[1].player", "a player must be an office"),
+    ("to: wartime", "to: siege", 11, "transitions[0].to", "Input should be"),
+    ("requires: {all: [{mode: [wartime]}, {decision: council}]}",
+     "requires: {all: [{mode: [wartime]}, {decsion: council}]}", 41, "actions[0].provisions[0].requires.all[1].decsion",
+     "unknown condition 'decsion'"),
+    ("rule: {kind: consensus}", "rule: {kind: majority, count: 3}", 21, "bodies[0].rule.count",
+     "a threshold no coalition can reach: 3 of 2 members"),
+    ("rule: {kind: consensus}", "rule: {kind: weighted, weights: {BLR.president: 1, RUS.president: 1}, quota: 3}",
+     21, "bodies[0].rule.quota", "a threshold no coalition can reach"),
+    ("rule: {kind: consensus}", "rule: {kind: majority, at_least: 3/2}", 21, "bodies[0].rule.at_least",
+     "a share between 0 and 1"),
+    ("rule: {kind: consensus}", "rule: {kind: consensus, quota: 2}", 21, "bodies[0].rule.quota",
+     "not used by a 'consensus' rule"),
+    ("    basis: [ssc-part-of-union-state]\n", "", 15, "bodies[0]", "no evidence"),
+    ("basis: [union-state-founded]", "basis: [no-such-statement]", 7, "basis[0]", "unknown statement"),
+    ("      - modes: [peacetime]\n        exists: false\n",
+     "      - modes: [wartime]\n        exists: false\n", 31, "forces[0].command[1].modes",
+     "contradictory command"),
+    ("        exists: false\n", "        exists: false\n        commander: BLR.president\n", 33,
+     "forces[0].command[1].commander", "contradictory"),
+    ("described_as_of: \"2020-12-31\"", "described_as_of: \"2020-02-30\"", 5, "described_as_of", ""),
+])
+def test_located_errors(tmp_path, shipped_store, old, new, line, field, message):
+    assert old in BASE
+    found = problems(tmp_path, shipped_store, BASE.replace(old, new, 1))
+    assert any(f == field and message in m and ln == line for ln, f, m in found), found
+
+
+def test_transition_to_undeclared_mode(tmp_path, shipped_store):
+    text = BASE.replace("kind: union\n", "kind: union\nmodes: [peacetime, wartime]\n", 1).replace(
+        "to: wartime", "to: threatened-period", 1)
+    found = problems(tmp_path, shipped_store, text)
+    assert any(f == "transitions[0].to" and "undeclared mode 'threatened-period'" in m for _, f, m in found), found
+
+
+def test_command_chain_cycle(tmp_path, shipped_store):
+    old = """      - modes: [wartime]
+        commander: BLR.chief-of-general-staff
+        reports_to: council
+        basis: [rgf-commanded-by-blr-cgs-wartime]
+"""
+    assert old in BASE
+    text = BASE.replace(old, """      - modes: [wartime]
+        part_of: other
+        basis: [rgf-commanded-by-blr-cgs-wartime]
+  - id: other
+    name: Other
+    basis: [rgf-part-of-union-state]
+    command:
+      - modes: [wartime]
+        part_of: joint
+        basis: [rgf-commanded-by-blr-cgs-wartime]
+""")
+    found = problems(tmp_path, shipped_store, text)
+    assert any("command chain has a cycle in wartime" in m for _, _, m in found), found
+
+
+def test_contradictory_requirements(tmp_path, shipped_store):
+    text = BASE + "      - id: p2\n        requires: {mode: [peacetime]}\n        basis: [rgf-not-in-peacetime]\n"
+    found = problems(tmp_path, shipped_store, text)
+    assert any(f == "actions[0].provisions[1].requires" and "contradictory requirements" in m
+               for _, f, m in found), found
+
+
+def test_duplicate_ids_and_unknown_fields(tmp_path, shipped_store):
+    text = BASE.replace("  - id: enter\n", "  - id: council\n", 1)
+    found = problems(tmp_path, shipped_store, text)
+    assert any(f == "actions[0].id" and "duplicate id 'council'" in m for _, f, m in found), found
+    found = problems(tmp_path, shipped_store, BASE.replace("kind: union\n", "kind: union\nflavour: x\n", 1))
+    assert any(f == "flavour" and "unknown field" in m for _, f, m in found), found
+
+
+def test_duplicate_arrangement_across_files(tmp_path, shipped_store):
+    d = tmp_path / "arr"
+    d.mkdir()
+    (d / "a.yaml").write_text(BASE, encoding="utf-8")
+    (d / "b.yaml").write_text(BASE, encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as exc:
+        load_arrangements(shipped_store, d)
+    assert any("duplicate arrangement id 'test-arr'" in p.message and p.file == "b.yaml" for p in exc.value.problems)
+
+
+def test_malformed_yaml_is_located(tmp_path, shipped_store):
+    found = problems(tmp_path, shipped_store, BASE + "  - [unclosed\n")
+    assert found and found[0][1] == "(syntax)"
