@@ -1,0 +1,130 @@
+"""Benchmarks of the rules engine (allegiance.rules.engine). Prints a Markdown report.
+
+    .venv/bin/python benchmarks/bench_rules.py           # for docs/performance.md (~30 s)
+    .venv/bin/python benchmarks/bench_rules.py --quick
+
+Targets (issue 3): `can` with its proof under 1 ms median (warm, library call);
+vetoes of a 64-member consensus body under 10 ms; `verify` over the Union
+State under 1 s. (Power indices: benchmarks/bench_power.py.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from run import machine  # noqa: E402
+
+from allegiance.facts.load import default_kb_dir  # noqa: E402
+from allegiance.facts.store import open_store  # noqa: E402
+from allegiance.rules import engine  # noqa: E402
+
+
+def timed(fn, reps: int) -> list[float]:
+    out = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def ms(xs: list[float]) -> str:
+    return f"median {statistics.median(xs) * 1000:.3f} ms (p95 {sorted(xs)[int(len(xs) * 0.95)] * 1000:.3f} ms)"
+
+
+def big_body_kb(tmp: Path, n: int = 64) -> Path:
+    """The shipped knowledge base plus n generated states and an arrangement with an n-member consensus body."""
+    kb = tmp / "kb"
+    shutil.copytree(default_kb_dir(), kb)
+    codes = [f"Q{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(n)]
+    lines = ["topic: generated states for the rules benchmark", "sources:",
+             "  - {id: bench-source, type: dataset, title: Generated, author: benchmark, date: '2026'}",
+             "entities:"]
+    lines += [f"  - {{id: {c}, type: state, name: State {c}}}" for c in codes]
+    lines += ["statements:",
+              "  - id: bench-body-consensus", "    kind: fact", "    subject: QAA", "    predicate: aim",
+              "    value: neutrality", "    text: Generated.", "    valid_from: '2000'", "    sources:",
+              "      - {source: bench-source, quote: generated for the benchmark}"]
+    (kb / "zz-bench.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    members = "\n".join(f"      - {{player: {c}}}" for c in codes)
+    (kb / "arrangements" / "zz-bench.yaml").write_text(f"""\
+id: bench-64
+name: A {n}-member consensus body
+kind: alliance
+parties: [{', '.join(codes)}]
+described_as_of: "2020-01-01"
+description: Generated.
+basis: [bench-body-consensus]
+bodies:
+  - id: big-council
+    name: Big council
+    basis: [bench-body-consensus]
+    members:
+{members}
+    rule: {{kind: consensus}}
+actions:
+  - id: act
+    name: Act together
+    provisions:
+      - id: p
+        requires: {{decision: big-council}}
+        basis: [bench-body-consensus]
+""", encoding="utf-8")
+    return kb
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    reps = 200 if args.quick else 1000
+    print(f"# Rules engine benchmark\n\nMachine: {machine()}\nDate: {date.today().isoformat()}\n")
+    with tempfile.TemporaryDirectory() as tmpname:
+        tmp = Path(tmpname)
+        store = open_store(cache_dir=tmp / "cache")
+        t = time.perf_counter()
+        rules = engine.open_rules(store)
+        print(f"- load and check every shipped arrangement ({len(rules.book.arrangements)}): "
+              f"{(time.perf_counter() - t) * 1000:.1f} ms")
+        ask = dict(arrangement="union-state", mode="threatened-period", consent=["BLR", "RUS"])
+        engine.can(rules, "bring-russian-forces-into-blr", **ask)  # warm the caches (BDDs, evidence)
+        x = timed(lambda: engine.can(rules, "bring-russian-forces-into-blr", **ask), reps)
+        print(f"- `can` with its proof (union-state, bring-russian-forces-into-blr, threatened period, consent "
+              f"BLR+RUS), warm: {ms(x)}, {reps} calls; target < 1 ms")
+        x = timed(lambda: engine.can(rules, "bring-russian-forces-into-blr", arrangement="union-state"), reps // 4)
+        print(f"- `can` in any mode, no consent set (possible? vetoes, coalitions, reaching the mode), warm: "
+              f"{ms(x)}, {reps // 4} calls")
+        rules._funcs.clear()
+        x = timed(lambda: (rules._funcs.clear(), engine.verify(rules, "union-state",
+                                                               "no-foreign-forces-without-blr-consent")), 20)
+        res = engine.verify(rules, "union-state", "no-foreign-forces-without-blr-consent")
+        print(f"- `verify` no-foreign-forces-without-blr-consent over the Union State ({res['checked']} "
+              f"action-mode-date cases, {len(res['dates'])} dates), cold BDD caches: {ms(x)}, 20 runs; target < 1 s")
+        store.close()
+
+        kb = big_body_kb(tmp)
+        store = open_store(kb, cache_dir=tmp / "cache64")
+        rules = engine.open_rules(store)
+        x = timed(lambda: (rules._funcs.clear(), engine.vetoes(rules, "bench-64")), 50)
+        out = engine.vetoes(rules, "bench-64")
+        body = out["bodies"][0]
+        assert len(body["veto_players"]) == 64 and body["minimal_winning_coalitions_count"] == 1
+        print(f"- `vetoes` of a 64-member consensus body (veto players, veto states, minimal winning "
+              f"coalitions, acting alone, for the body and its one action), cold BDD caches: {ms(x)}, 50 runs; "
+              f"target < 10 ms")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
