@@ -7,13 +7,18 @@ The public API::
 
     with open_store() as store:                      # the shipped knowledge base, compiled on first use
         print(facts_as_of(store, "BLR", as_of=date(2020, 7, 1))["count"])
+        rules = open_rules(store)                    # the shipped arrangements (the Union State, rival designs...)
+        print(can(rules, "bring-russian-forces-into-blr", arrangement="union-state",
+                  mode="threatened-period")["veto_states"])
 """
 
 from allegiance.errors import (
     AllegianceError,
     DateError,
     KnowledgeBaseError,
+    PowerError,
     Problem,
+    RulesError,
     UnknownIdError,
     UnknownStateError,
 )
@@ -29,6 +34,7 @@ from allegiance.facts.query import (
 )
 from allegiance.facts.store import Store, open_store
 from allegiance.facts.time import FuzzyDate, parse_date, parse_day
+from allegiance.rules.engine import Rules, can, diff, list_arrangements, open_rules, power, verify, vetoes, who_commands
 
 __version__ = "0.1.0"
 
@@ -38,20 +44,31 @@ __all__ = [
     "FuzzyDate",
     "KnowledgeBase",
     "KnowledgeBaseError",
+    "PowerError",
     "Problem",
+    "Rules",
+    "RulesError",
     "Store",
     "UnknownIdError",
     "UnknownStateError",
+    "can",
     "check_seed_quotes",
     "conflicts",
+    "diff",
     "facts_as_of",
     "get_source",
+    "list_arrangements",
     "list_sources",
     "load_kb",
+    "open_rules",
     "open_store",
     "parse_date",
     "parse_day",
+    "power",
     "state_code",
     "statements_by_id",
     "timeline",
+    "verify",
+    "vetoes",
+    "who_commands",
 ]

@@ -5,8 +5,10 @@ The hierarchy::
     AllegianceError                 base of everything the library raises on purpose
     ├── DateError                   a date or EDTF string that cannot be read or is impossible
     ├── UnknownStateError           a state name or code that resolves to nothing
-    ├── UnknownIdError              an id (source, entity, statement) that is not in the knowledge base
-    └── KnowledgeBaseError          the knowledge base did not validate; carries every Problem found
+    ├── UnknownIdError              an id (source, entity, statement, arrangement...) that is not known
+    ├── KnowledgeBaseError          the knowledge base did not validate; carries every Problem found
+    ├── RulesError                  a rules question that cannot be answered as asked (undeclared mode, bad consent list)
+    └── PowerError                  a voting game that cannot be built or computed as given (also a ValueError)
 
 The library raises these; the CLI turns them into a one-line message (or, for
 KnowledgeBaseError, one line per problem) and a non-zero exit code.
@@ -23,6 +25,8 @@ __all__ = [
     "UnknownIdError",
     "KnowledgeBaseError",
     "Problem",
+    "RulesError",
+    "PowerError",
 ]
 
 
@@ -67,3 +71,16 @@ class KnowledgeBaseError(AllegianceError):
         head = str(self.problems[0]) if self.problems else "no problems"
         more = f" (and {n - 1} more)" if n > 1 else ""
         super().__init__(f"knowledge base is invalid: {head}{more}")
+
+
+class RulesError(AllegianceError):
+    """A question the rules cannot answer as asked: a mode the arrangement does not declare, a consent
+    list naming neither an office nor a state, a property that matches no action."""
+
+
+class PowerError(AllegianceError, ValueError):
+    """A game that cannot be built as given, or a computation that cannot be done as asked.
+
+    The message says what is wrong (which player, which weight, which quota);
+    a caller that read the game from a file adds the file and line.
+    """

@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Iterable
 
-from allegiance.errors import AllegianceError, UnknownIdError
+from allegiance.errors import AllegianceError, RulesError, UnknownIdError
 from allegiance.rules.conditions import All, AnyOf, Cond, Consent, Decision, Holds, InMode, Never
 from allegiance.rules.load import LoadedArrangement, Rulebook, load_arrangements
 from allegiance.rules.logic import Game, TooManyCoalitions
@@ -28,10 +28,6 @@ __all__ = ["Rules", "open_rules", "can", "who_commands", "vetoes", "diff", "veri
            "list_arrangements"]
 
 MWC_LIMIT = 200  # minimal winning coalitions listed in an answer (the count is always exact below 10,000)
-
-
-class RulesError(AllegianceError):
-    """A question the rules cannot answer as asked (unknown mode for this arrangement, bad consent list...)."""
 
 
 class Rules:

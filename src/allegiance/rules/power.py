@@ -70,7 +70,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from allegiance.errors import AllegianceError
+from allegiance.errors import PowerError
 
 __all__ = [
     "PowerError",
@@ -96,12 +96,6 @@ __all__ = [
 ]
 
 
-class PowerError(AllegianceError, ValueError):
-    """A game that cannot be built as given, or a computation that cannot be done as asked.
-
-    The message says what is wrong (which player, which weight, which quota);
-    a caller that read the game from a file adds the file and line.
-    """
 
 
 # ---------------------------------------------------------------------------
