@@ -19,10 +19,15 @@ from __future__ import annotations
 import bisect
 from typing import Iterable
 
-try:  # the compiled CUDD binding ships in dd's Linux wheels
-    from dd import cudd as _bdd_impl
-except ImportError:  # pragma: no cover - other platforms
-    from dd import autoref as _bdd_impl
+
+
+def _bdd_module():
+    """CUDD through dd (compiled, in dd's Linux wheels), else dd's pure-Python BDDs; imported on first use."""
+    try:
+        from dd import cudd as impl
+    except ImportError:  # pragma: no cover - other platforms
+        from dd import autoref as impl
+    return impl
 
 __all__ = ["Game", "TooManyCoalitions"]
 
@@ -38,7 +43,7 @@ class Game:
 
     def __init__(self, players: Iterable[str]):
         self.players = list(dict.fromkeys(players))
-        self.bdd = _bdd_impl.BDD()
+        self.bdd = _bdd_module().BDD()
         self.var = {p: f"v{i}" for i, p in enumerate(self.players)}
         self.player_of = {v: p for p, v in self.var.items()}
         if self.players:
