@@ -122,7 +122,7 @@ def check(
         None, "--seeds", envvar="ALLEGIANCE_SEEDS", file_okay=False,
         help="Also check that every passage quoted from a seed document occurs in it."),
 ) -> None:
-    """Validate the knowledge base: exit 0 when clean, 1 with every problem listed.
+    """Validate the knowledge base and its arrangements: exit 0 when clean, 1 with every problem listed.
 
     Each problem is printed as FILE:LINE: FIELD: MESSAGE.
 
@@ -141,9 +141,24 @@ def check(
         problems = check_seed_quotes(kb, seeds)
         if problems:
             _kb_problems(KnowledgeBaseError(problems))
+    from allegiance.rules.engine import open_rules
+
+    with _store() as store:
+        try:
+            book = open_rules(store).book
+        except KnowledgeBaseError as exc:
+            _kb_problems(exc)
+            return
+    if seeds is not None:
+        from allegiance.rules.load import check_arrangement_seed_quotes
+
+        problems = check_arrangement_seed_quotes(book, kb, seeds)
+        if problems:
+            _kb_problems(KnowledgeBaseError(problems))
     checked = " and seed passages" if seeds is not None else ""
     typer.echo(f"ok: {len(kb.sources)} sources, {len(kb.entities)} entities, "
-               f"{len(kb.statements)} statements in {len(kb.topics)} files{checked}")
+               f"{len(kb.statements)} statements in {len(kb.topics)} files{checked}; "
+               f"{len(book.arrangements)} arrangements")
 
 
 @app.command()

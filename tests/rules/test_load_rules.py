@@ -162,3 +162,23 @@ def test_duplicate_arrangement_across_files(tmp_path, shipped_store):
 def test_malformed_yaml_is_located(tmp_path, shipped_store):
     found = problems(tmp_path, shipped_store, BASE + "  - [unclosed\n")
     assert found and found[0][1] == "(syntax)"
+
+
+def test_arrangement_seed_quotes_are_checked(tmp_path, shipped_store, shipped_kb):
+    from tests.conftest import SEEDS
+
+    from allegiance.rules.load import check_arrangement_seed_quotes
+
+    if not SEEDS.is_dir():
+        pytest.skip("the seed documents are not beside the checkout (../shared/seeds)")
+    old = "basis: [union-state-founded]\n"
+    assert old in BASE
+    good = BASE.replace(old, old + "sources:\n  - {source: sivitsky-2020, quote: \"all decisions are taken on the "
+                                   "basis of consensus\"}\n", 1)
+    book = load(tmp_path, shipped_store, good)
+    assert check_arrangement_seed_quotes(book, shipped_kb, SEEDS) == []
+    bad = good.replace("on the basis of consensus", "by a show of hands")
+    (tmp_path / "arr" / "test.yaml").write_text(bad, encoding="utf-8")
+    book = load_arrangements(shipped_store, tmp_path / "arr")
+    found = check_arrangement_seed_quotes(book, shipped_kb, SEEDS)
+    assert len(found) == 1 and found[0].field == "sources[0].quote" and found[0].line == 9

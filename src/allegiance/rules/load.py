@@ -173,6 +173,8 @@ def load_arrangements(store, directory: Path | str | None = None) -> Rulebook:
                 problems.append(Problem(arr.file, arr.line(("modelled_on", i)), f"modelled_on[{i}]",
                                         f"unknown arrangement or entity {ref!r}"))
     if problems:
+        if directory.name == "arrangements":  # beside a knowledge base: name files as the kb directory sees them
+            problems = [Problem(f"arrangements/{p.file}", p.line, p.field, p.message) for p in problems]
         raise KnowledgeBaseError(problems)
     return Rulebook(loaded, catalog)
 
@@ -511,3 +513,49 @@ def _required_modes(cond: Cond, modes) -> set[str]:
             out |= _required_modes(c, modes)
         return out
     return set(modes)
+
+
+def iter_citations(arr: LoadedArrangement):
+    """Every citation written in an arrangement file, with its path: (path, Citation)."""
+    from pydantic import BaseModel
+
+    from allegiance.facts.model import Citation
+
+    def walk(obj, path):
+        if isinstance(obj, Citation):
+            yield path, obj
+        elif isinstance(obj, BaseModel):
+            for name in type(obj).model_fields:
+                field = type(obj).model_fields[name]
+                yield from walk(getattr(obj, name), path + (field.alias or name,))
+        elif isinstance(obj, (list, tuple)):
+            for i, item in enumerate(obj):
+                yield from walk(item, path + (i,))
+
+    yield from walk(arr.model, ())
+
+
+def check_arrangement_seed_quotes(book: Rulebook, kb, seeds_dir: Path | str) -> list[Problem]:
+    """Every passage an arrangement quotes from a seed document must occur in it (whitespace-normalised)."""
+    from allegiance.facts.load import _normalise
+
+    seeds_dir = Path(seeds_dir)
+    cache: dict[str, str | None] = {}
+    problems: list[Problem] = []
+    for arr in book.arrangements.values():
+        for path, cit in iter_citations(arr):
+            src = kb.sources.get(cit.source)
+            if src is None or src.seed is None:
+                continue
+            if src.seed not in cache:
+                p = seeds_dir / src.seed
+                cache[src.seed] = _normalise(p.read_text(encoding="utf-8")) if p.is_file() else None
+            text = cache[src.seed]
+            where = (f"arrangements/{arr.file}", arr.line(path), dotted(path))
+            if text is None:
+                problems.append(Problem(*where[:2], where[2] + ".source",
+                                        f"seed document {src.seed!r} not found in {seeds_dir}"))
+            elif _normalise(cit.quote) not in text:
+                problems.append(Problem(*where[:2], where[2] + ".quote",
+                                        f"passage not found in seed {src.seed!r}: {cit.quote[:70]!r}"))
+    return problems
