@@ -6,7 +6,10 @@ The hierarchy::
     ├── DateError                   a date or EDTF string that cannot be read or is impossible
     ├── UnknownStateError           a state name or code that resolves to nothing
     ├── UnknownIdError              an id (source, entity, statement) that is not in the knowledge base
-    └── KnowledgeBaseError          the knowledge base did not validate; carries every Problem found
+    ├── KnowledgeBaseError          the knowledge base did not validate; carries every Problem found
+    └── DataError                   the measure layer's data store (imported datasets)
+        ├── DataImportError         a dataset file did not validate; carries every Problem found; nothing imported
+        └── DataMissingError        a measure needs a dataset that has not been imported (says which import to run)
 
 The library raises these; the CLI turns them into a one-line message (or, for
 KnowledgeBaseError, one line per problem) and a non-zero exit code.
@@ -23,6 +26,9 @@ __all__ = [
     "UnknownIdError",
     "KnowledgeBaseError",
     "Problem",
+    "DataError",
+    "DataImportError",
+    "DataMissingError",
 ]
 
 
@@ -67,3 +73,25 @@ class KnowledgeBaseError(AllegianceError):
         head = str(self.problems[0]) if self.problems else "no problems"
         more = f" (and {n - 1} more)" if n > 1 else ""
         super().__init__(f"knowledge base is invalid: {head}{more}")
+
+
+class DataError(AllegianceError):
+    """Something wrong with the measure layer's data store or a dataset file."""
+
+
+class DataImportError(DataError):
+    """A dataset file did not validate, or is not the format named. Nothing was imported.
+
+    ``problems`` lists the bad rows found (``file:line: field: message``), in
+    file order; ``total`` is how many there were in all (the list may be cut
+    short for a badly broken file).
+    """
+
+    def __init__(self, message: str, problems: list[Problem] | None = None, total: int | None = None):
+        self.problems = list(problems or [])
+        self.total = total if total is not None else len(self.problems)
+        super().__init__(message)
+
+
+class DataMissingError(DataError, LookupError):
+    """A measure needs a dataset that has not been imported; the message says which import to run."""
