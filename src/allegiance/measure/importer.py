@@ -150,7 +150,7 @@ def import_dataset(data: DataStore, kind: str, path: Path | str, *, version: str
 
 
 def _drop_temp(con) -> None:
-    for tmp in ("_stage", "_parsed", "_problems"):
+    for tmp in ("_stage", "_parsed", "_problems", "_cow", "_iso2", "_names"):
         con.execute(f"DROP TABLE IF EXISTS {tmp}")
 
 
