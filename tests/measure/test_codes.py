@@ -92,3 +92,16 @@ def test_generated_table_matches_the_real_cow_list():
     table, undecided = codes.build_cow_table(rows)
     assert undecided == []
     assert table == codes.cow_codes(), "run: python scripts/gen_cow_crosswalk.py PATH/cow_states.csv"
+
+
+def test_measure_public_api_is_pinned():
+    import allegiance.measure as m
+
+    assert sorted(m.__all__) == [
+        "DataStore", "PeriodDyads", "Votes", "alignment", "all_dyads", "all_pairs", "cite", "cohesion",
+        "counts_pair", "cow_to_iso3", "default_data_path", "import_dataset", "iso2_to_iso3", "iso3_to_cow",
+        "lineage", "load_votes", "measures_from_counts", "members_as_of", "membership_spells", "open_data",
+        "state_name", "versions", "vote_matrix",
+    ]
+    for name in m.__all__:
+        assert getattr(m, name) is not None
