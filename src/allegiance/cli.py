@@ -47,8 +47,11 @@ def _main(
 
 
 def command_names() -> list[str]:
-    """Every command, for the generated CLI reference and its test."""
-    return sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+    """Every command, sub-commands as "group command", for the generated CLI reference and its test."""
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    for g in app.registered_groups:
+        names += [f"{g.name} {c.name or c.callback.__name__}" for c in g.typer_instance.registered_commands]
+    return sorted(names)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -404,6 +407,9 @@ def verify(
     with _store() as store:
         _emit(_run(q, _rules(store), arrangement, prop, check=check, state=state, actions=_list(actions) or [],
                    effects=_list(effects) or [], territory=territory), as_json, render_verify)
+from allegiance.measure.cli import register as _register_measure  # noqa: E402 -- issue 4: data, align, cohesion
+
+_register_measure(app)
 
 
 def main() -> None:

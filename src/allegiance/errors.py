@@ -8,7 +8,10 @@ The hierarchy::
     ├── UnknownIdError              an id (source, entity, statement, arrangement...) that is not known
     ├── KnowledgeBaseError          the knowledge base did not validate; carries every Problem found
     ├── RulesError                  a rules question that cannot be answered as asked (undeclared mode, bad consent list)
-    └── PowerError                  a voting game that cannot be built or computed as given (also a ValueError)
+    ├── PowerError                  a voting game that cannot be built or computed as given (also a ValueError)
+    └── DataError                   the measure layer's data store (imported datasets)
+        ├── DataImportError         a dataset file did not validate; carries every Problem found; nothing imported
+        └── DataMissingError        a measure needs a dataset that has not been imported (says which import to run)
 
 The library raises these; the CLI turns them into a one-line message (or, for
 KnowledgeBaseError, one line per problem) and a non-zero exit code.
@@ -27,6 +30,9 @@ __all__ = [
     "Problem",
     "RulesError",
     "PowerError",
+    "DataError",
+    "DataImportError",
+    "DataMissingError",
 ]
 
 
@@ -84,3 +90,23 @@ class PowerError(AllegianceError, ValueError):
     The message says what is wrong (which player, which weight, which quota);
     a caller that read the game from a file adds the file and line.
     """
+class DataError(AllegianceError):
+    """Something wrong with the measure layer's data store or a dataset file."""
+
+
+class DataImportError(DataError):
+    """A dataset file did not validate, or is not the format named. Nothing was imported.
+
+    ``problems`` lists the bad rows found (``file:line: field: message``), in
+    file order; ``total`` is how many there were in all (the list may be cut
+    short for a badly broken file).
+    """
+
+    def __init__(self, message: str, problems: list[Problem] | None = None, total: int | None = None):
+        self.problems = list(problems or [])
+        self.total = total if total is not None else len(self.problems)
+        super().__init__(message)
+
+
+class DataMissingError(DataError, LookupError):
+    """A measure needs a dataset that has not been imported; the message says which import to run."""

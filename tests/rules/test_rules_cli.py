@@ -47,7 +47,7 @@ def test_who_commands_json_chain(cache_dir):
 def test_vetoes_power_verify_text(cache_dir):
     r = run("vetoes", "union-state", "station-russian-forces-in-blr")
     assert r.exit_code == 0 and "station-russian-forces-in-blr — peacetime: veto states BLR, RUS" in r.stdout
-    r = run("power", "supreme-state-council")
+    r = run("power", "supreme-state-council", "--in", "union-state")
     assert r.exit_code == 0 and "0.1250" in r.stdout
     r = run("verify", "union-state", "no-foreign-forces-without-blr-consent")
     assert r.exit_code == 0 and "holds" in r.stdout

@@ -85,7 +85,7 @@ def test_unknown_things_are_clear_errors(rules):
 
 
 def test_power_of_the_council_is_equal_under_consensus(rules):
-    out = engine.power(rules, "supreme-state-council")
+    out = engine.power(rules, "supreme-state-council", arrangement="union-state")
     assert [p["banzhaf_exact"] for p in out["players"]] == ["1/8"] * 8
     assert len(out["veto_players"]) == 8
 
