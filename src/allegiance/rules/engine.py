@@ -847,10 +847,11 @@ def verify(rules: Rules, arrangement: str, prop: str | None = None, *, check: st
         try:
             P = Property(id="ad-hoc", description=f"{check} {state or ''}".strip(), check=check, state=state,
                          actions=list(actions), effects=list(effects), territory=territory,
-                         modes=list(modes) or list(arr.model.modes))
+                         modes=list(modes) or None)
         except Exception as exc:
             raise RulesError(f"invalid property: {exc}") from None
-    for m in P.modes:
+    prop_modes = list(P.modes) if P.modes else list(arr.model.modes)
+    for m in prop_modes:
         _check_mode(arr, m)
     acts = [a for a in arr.model.actions
             if a.id in P.actions or (P.effects and set(P.effects) & set(a.effects)
@@ -863,7 +864,7 @@ def verify(rules: Rules, arrangement: str, prop: str | None = None, *, check: st
     group = set(by_state.get(P.state, [])) if P.state else set()
     checked = 0
     for day in dates:
-        for m in P.modes:
+        for m in prop_modes:
             ctx = _Ctx(arr, day, m, True)
             for act in acts:
                 f = _action_func(rules, ctx, act)
@@ -882,7 +883,7 @@ def verify(rules: Rules, arrangement: str, prop: str | None = None, *, check: st
                                            "sources": proof.all_sources()}}
     return {"arrangement": arr.model.id, "property": P.id, "description": P.description, "holds": True,
             "checked": checked, "dates": [d.isoformat() for d in dates], "actions": [a.id for a in acts],
-            "modes": list(P.modes), "counterexample": None}
+            "modes": prop_modes, "counterexample": None}
 
 
 def _violation(rules: Rules, g: Game, check: str, f, group: set[str]):

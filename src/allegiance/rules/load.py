@@ -320,7 +320,7 @@ class _Checker:
                     self.add(path + ("actions", j), f"unknown action {aid!r}")
             if not prop.actions and not prop.effects:
                 self.add(path, "name the actions to check: 'actions' (ids) or 'effects' (with 'territory')")
-            for j, mode in enumerate(prop.modes):
+            for j, mode in enumerate(prop.modes or ()):
                 if mode not in m.modes:
                     self.add(path + ("modes", j), f"undeclared mode {mode!r}")
 

@@ -163,7 +163,7 @@ class Property(_Strict):
     actions: list[KebabId] = Field(default_factory=list)
     effects: list[Literal[EFFECTS]] = Field(default_factory=list)  # type: ignore[valid-type]
     territory: EntityId | None = None
-    modes: list[Mode] = Field(default_factory=lambda: list(MODES))
+    modes: list[Mode] | None = None  # default: every mode the arrangement declares
 
 
 class Arrangement(_Evidenced):
