@@ -332,8 +332,13 @@ def _analysis(rules: Rules, arr: LoadedArrangement, f) -> dict:
     possible = f != g.false
     by_state = _state_players(rules, arr)
     vetoes = g.veto_players(f)
-    veto_states = sorted(s for s, ps in by_state.items() if s and possible and g.blocks(f, set(ps)))
-    alone = sorted(s for s, ps in by_state.items() if s and possible and g.evaluate(f, set(ps)))
+    veto_set = set(vetoes)
+    # A state of one player blocks alone exactly when that player is a veto player; and a state can act
+    # alone only if it holds every veto player. Both shortcuts save a diagram operation per state.
+    veto_states = sorted(s for s, ps in by_state.items() if s and possible
+                         and (ps[0] in veto_set if len(ps) == 1 else g.blocks(f, set(ps))))
+    alone = sorted(s for s, ps in by_state.items() if s and possible and veto_set <= set(ps)
+                   and g.evaluate_on(f, frozenset(ps)))
     try:
         mwcs = g.minimal_winning(f, limit=10_000)
         count = len(mwcs)

@@ -43,7 +43,11 @@ class Game:
 
     def __init__(self, players: Iterable[str]):
         self.players = list(dict.fromkeys(players))
-        self.bdd = _bdd_module().BDD()
+        impl = _bdd_module()
+        # CUDD sizes its caches from the machine's memory by default (~8 ms to set up here); our diagrams are
+        # small, so start small and cap at 256 MiB: the caches still grow on demand.
+        self.bdd = (impl.BDD(memory_estimate=1 << 28, initial_cache_size=1 << 14) if impl.__name__ == "dd.cudd"
+                    else impl.BDD())
         self.var = {p: f"v{i}" for i, p in enumerate(self.players)}
         self.player_of = {v: p for p, v in self.var.items()}
         if self.players:
