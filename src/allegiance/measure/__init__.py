@@ -10,28 +10,40 @@ Scott's pi, S, bloc cohesion and alignment over time::
 
     with open_data() as data, open_store() as kb:
         result = alignment(data, kb, "BLR", ["RUS", "nato"], start=1992, end=2019, measure="kappa")
+
+The names below are imported on first use (PEP 562), so that the command-line
+tool does not pay for NumPy on commands that never measure anything.
 """
 
-from allegiance.measure.alignment import alignment, cohesion
-from allegiance.measure.blocs import members_as_of, membership_spells
-from allegiance.measure.codes import (
-    cow_to_iso3,
-    iso2_to_iso3,
-    iso3_to_cow,
-    lineage,
-    state_name,
-)
-from allegiance.measure.dyads import PeriodDyads, all_dyads
-from allegiance.measure.importer import import_dataset
-from allegiance.measure.similarity import all_pairs, counts_pair, measures_from_counts
-from allegiance.measure.store import (
-    DataStore,
-    cite,
-    default_data_path,
-    open_data,
-    versions,
-)
-from allegiance.measure.votes import Votes, load_votes, vote_matrix
+from __future__ import annotations
+
+import importlib
+
+_WHERE = {
+    "DataStore": "allegiance.measure.store",
+    "PeriodDyads": "allegiance.measure.dyads",
+    "Votes": "allegiance.measure.votes",
+    "alignment": "allegiance.measure.alignment",
+    "all_dyads": "allegiance.measure.dyads",
+    "all_pairs": "allegiance.measure.similarity",
+    "cite": "allegiance.measure.store",
+    "cohesion": "allegiance.measure.alignment",
+    "counts_pair": "allegiance.measure.similarity",
+    "cow_to_iso3": "allegiance.measure.codes",
+    "default_data_path": "allegiance.measure.store",
+    "import_dataset": "allegiance.measure.importer",
+    "iso2_to_iso3": "allegiance.measure.codes",
+    "iso3_to_cow": "allegiance.measure.codes",
+    "lineage": "allegiance.measure.codes",
+    "load_votes": "allegiance.measure.votes",
+    "measures_from_counts": "allegiance.measure.similarity",
+    "members_as_of": "allegiance.measure.blocs",
+    "membership_spells": "allegiance.measure.blocs",
+    "open_data": "allegiance.measure.store",
+    "state_name": "allegiance.measure.codes",
+    "versions": "allegiance.measure.store",
+    "vote_matrix": "allegiance.measure.votes",
+}
 
 __all__ = [
     "DataStore",
@@ -58,3 +70,16 @@ __all__ = [
     "versions",
     "vote_matrix",
 ]
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'allegiance.measure' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
