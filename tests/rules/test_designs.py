@@ -80,3 +80,9 @@ def test_constructive_abstention_lets_a_decision_pass_without_the_abstainer(rule
 def test_hague_v_prohibits_moving_troops_across_a_neutral(rules):
     for row in engine.vetoes(rules, "hague-v")["actions"]:
         assert row["possible"] is False, row["action"]
+
+
+def test_diff_reports_office_level_requirement_changes(rules):
+    d = engine.diff(rules, "union-state", "shoigu-abkhazia-model")
+    row = [r for r in d["actions"] if r["action"] == "activate-joint-forces" and r["mode"] == "wartime"][0]
+    assert any(c.startswith("who must consent changes:") and "RUS.minister-of-defence" in c for c in row["changes"])

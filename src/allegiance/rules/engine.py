@@ -767,7 +767,9 @@ def diff(rules: Rules, a: str, b: str, *, as_of_a: date | None = None, as_of_b: 
                     if la != lb:
                         notes.append(f"{s} {'can now' if lb else 'can no longer'} act alone")
                 if _mwc_states(rules, ra) != _mwc_states(rules, rb):
-                    notes.append("who must consent changes")
+                    notes.append("which states must consent changes")
+                elif _mwc_set(ra) != _mwc_set(rb):
+                    notes.append(f"who must consent changes: {_mwc_text(ra)} -> {_mwc_text(rb)}")
             rows.append({"action": key, "action_a": xa.id if xa else None, "action_b": xb.id if xb else None,
                          "mode": m, "a": _brief(ra), "b": _brief(rb), "changes": notes})
     forces_a, forces_b = _counterparts(A.model.forces), _counterparts(B.model.forces)
@@ -807,6 +809,18 @@ def _yn(v) -> str:
 
 def _mwc_states(rules: Rules, r) -> set:
     return {frozenset(rules.cat.state_of(p) for p in c) for c in r["minimal_winning_coalitions"]}
+
+
+def _mwc_set(r) -> set:
+    return {frozenset(c) for c in r["minimal_winning_coalitions"]}
+
+
+def _mwc_text(r, limit: int = 3) -> str:
+    coalitions = r["minimal_winning_coalitions"]
+    if not coalitions:
+        return "nobody can" if r["possible"] is False else "unknown"
+    shown = " or ".join("+".join(c) for c in coalitions[:limit])
+    return shown + (f" or {len(coalitions) - limit} more" if len(coalitions) > limit else "")
 
 
 def _brief(r) -> dict | None:
