@@ -225,14 +225,22 @@ def _conflicts(kb: KnowledgeBase) -> list[tuple[str, str, str, str]]:
             sup.add((sid, other))
             sup.add((other, sid))
     groups: dict[tuple, list[str]] = {}
-    neg_groups: dict[tuple, list[str]] = {}
+    functional = {name: p.functional for name, p in PREDICATES.items()}
     for sid, st in kb.statements.items():
-        p = PREDICATES[st.predicate]
-        if p.functional == "date":
+        f = functional[st.predicate]
+        if f == "date":
             groups.setdefault(("date", st.subject, st.predicate, st.role), []).append(sid)
-        elif p.functional == "value":
+        elif f == "value":
             groups.setdefault(("value", st.subject, st.predicate, st.role, st.mode), []).append(sid)
-        neg_groups.setdefault((st.subject, st.predicate, st.object, st.value, st.role, st.mode), []).append(sid)
+    # Negation conflicts need a negated statement: group only the claims that some negated statement denies.
+    denied = {(st.subject, st.predicate, st.object, st.value, st.role, st.mode)
+              for st in kb.statements.values() if st.negated}
+    neg_groups: dict[tuple, list[str]] = {}
+    if denied:
+        for sid, st in kb.statements.items():
+            key = (st.subject, st.predicate, st.object, st.value, st.role, st.mode)
+            if key in denied:
+                neg_groups.setdefault(key, []).append(sid)
 
     def span(sid):
         f, u = kb.dates[sid]
@@ -273,7 +281,7 @@ def _conflicts(kb: KnowledgeBase) -> list[tuple[str, str, str, str]]:
             note = st.note or kb.statements[other].note or "declared in the knowledge base"
             key = tuple(sorted((sid, other)))
             out[key] = ("declared", note)
-    return [(a, b, kind, reason) for (a, b), (kind, reason) in sorted(out.items())]
+    return [(a, b, kind, reason) for (a, b), (kind, reason) in out.items()]  # ordered by queries, not here
 
 
 def _columns(spec: dict[str, str], records: list[tuple]) -> dict[str, list]:
