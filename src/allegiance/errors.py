@@ -6,6 +6,7 @@ The hierarchy::
     ├── DateError                   a date or EDTF string that cannot be read or is impossible
     ├── UnknownStateError           a state name or code that resolves to nothing
     ├── UnknownIdError              an id (source, entity, statement) that is not in the knowledge base
+    ├── VoteInputError              roll-call votes an estimator cannot use (empty, unknown codes, a session without votes)
     └── KnowledgeBaseError          the knowledge base did not validate; carries every Problem found
 
 The library raises these; the CLI turns them into a one-line message (or, for
@@ -23,6 +24,7 @@ __all__ = [
     "UnknownIdError",
     "KnowledgeBaseError",
     "Problem",
+    "VoteInputError",
 ]
 
 
@@ -40,6 +42,10 @@ class UnknownStateError(AllegianceError, LookupError):
 
 class UnknownIdError(AllegianceError, LookupError):
     """An id that is not in the knowledge base."""
+
+
+class VoteInputError(AllegianceError, ValueError):
+    """Roll-call votes that cannot be used as given: the message names the column, the bad value and its row."""
 
 
 @dataclass(frozen=True, slots=True)
