@@ -128,10 +128,10 @@ class TorchBackend(Backend):
         return t.as_tensor(np.asarray(a), dtype=t.float64 if dtype == "float" else t.int64, device=self._dev)
 
     def zeros(self, shape: Any) -> Any:
-        return self.torch.zeros(shape, dtype=self.torch.float64, device=self._dev)
+        return self.torch.zeros(_shape(shape), dtype=self.torch.float64, device=self._dev)
 
     def full(self, shape: Any, value: float) -> Any:
-        return self.torch.full(shape, value, dtype=self.torch.float64, device=self._dev)
+        return self.torch.full(_shape(shape), value, dtype=self.torch.float64, device=self._dev)
 
     def to_numpy(self, a: Any) -> np.ndarray:
         return a.detach().cpu().numpy() if hasattr(a, "detach") else np.asarray(a)
@@ -186,6 +186,10 @@ class TorchBackend(Backend):
 
     def log_ndtr(self, a: Any) -> Any:
         return self.torch.special.log_ndtr(a)
+
+
+def _shape(shape: Any) -> tuple[int, ...]:
+    return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
 
 
 def get_backend(device: str) -> Backend:
