@@ -81,7 +81,7 @@ def main() -> None:
         args.json.write_text(json.dumps({
             "machine": machine(), "date": date.today().isoformat(), "load": [load0, load1],
             "sessions": [first, last], "read_s": t_read, "fit_s": t_fit, "model": info | {"log_posterior_trace": None},
-            "trace": trace, "validation": cmp,
+            "trace": trace, "validation": cmp, "rows": res.rows(),
         }, indent=1))
 
 

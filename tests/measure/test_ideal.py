@@ -223,11 +223,30 @@ def test_a_session_with_no_votes_is_an_error():
         ({"max_iter": 0}, "max_iter"),
         ({"uncertainty": "bootstrap", "n_boot": 1}, "n_boot"),
         ({"tol": -1}, "tol"),
+        ({"abstain": "maybe"}, "abstain"),
     ],
 )
 def test_bad_options_are_refused(option, message):
     with pytest.raises(VoteInputError, match=message):
         estimate_ideal_points(_tiny(), **option)
+
+
+def test_abstentions_as_no_or_missing_are_binary_models():
+    s = simulate_votes(n_states=30, n_sessions=4, votes_per_session=30, seed=6)
+    v = s.votes
+    as_no = estimate_ideal_points(v, abstain="no", anchor="S00")
+    recoded = estimate_ideal_points({**v, "vote": np.where(v["vote"] == 2, 3, v["vote"])}, abstain="ordinal",
+                                    anchor="S00")
+    assert as_no.info["abstain"] == "no" and as_no.info["n_abstentions"] == int((v["vote"] == 2).sum())
+    assert np.all(as_no.item_s == 1.0)  # the binary probit's scale is fixed
+    assert not np.allclose(recoded.item_s, 1.0)  # the ordinal model estimates it even with no abstentions
+    dropped = estimate_ideal_points(v, abstain="missing", anchor="S00")
+    manual = estimate_ideal_points({k: a[v["vote"] != 2] for k, a in v.items()}, abstain="missing", anchor="S00")
+    np.testing.assert_allclose(dropped.ideal_point, manual.ideal_point)
+    assert sum(dropped.n_votes) == int((v["vote"] != 2).sum() - (v["vote"] > 3).sum())
+    for res in (as_no, dropped):
+        est, tru, _ = _paired(res, s)
+        assert np.corrcoef(est, tru)[0, 1] > 0.9
 
 
 def test_bridged_roll_calls_share_parameters():

@@ -89,6 +89,7 @@ class _Problem:
     first_t: Any  # first session index of each state
     cells: np.ndarray  # grid keys (t * S + state) of state-sessions with votes, sorted
     cell_n: np.ndarray  # votes in each cell
+    item_n: Any  # votes on each item
 
     @property
     def S(self) -> int:
@@ -121,6 +122,7 @@ class _Settings:
     stationary: bool = True
     discrimination_prior_variance: float = 1.0
     normalise: bool = True
+    binary: bool = False  # abstentions recoded or dropped: yes vs not-yes, s_j fixed at 1
 
     def transition(self, gap: float) -> tuple[float, float]:
         """(rho, innovation variance) of the walk over ``gap`` sessions.
@@ -252,6 +254,7 @@ def estimate_ideal_points(
     level: float = 0.95,
     uncertainty: str = "laplace",
     n_boot: int = 20,
+    abstain: str = "ordinal",
     _normalise: bool = True,
     _accelerate: bool = True,
     _trace_every: int = 10,
@@ -275,6 +278,10 @@ def estimate_ideal_points(
     ``difficulty_prior_variance`` and ``discrimination_prior_variance``
     (the roll calls' ``a_j`` and ``b_j``).
 
+    ``abstain`` says what an abstention is: ``"ordinal"`` (between no and
+    yes, the default, as Bailey, Strezhnev and Voeten), ``"no"`` (a binary
+    model of yes against not-yes) or ``"missing"`` (left out).
+
     Iterations stop when no ideal point moves by more than ``tol`` in one
     iteration, or after ``max_iter`` (``summary()["converged"]`` says which).
     ``level`` is the coverage of the ``lo``-``hi`` band; ``uncertainty`` is
@@ -293,6 +300,20 @@ def estimate_ideal_points(
         raise VoteInputError(f"level: {level!r} is not a probability between 0 and 1 (e.g. 0.95)")
     if uncertainty not in ("laplace", "bootstrap"):
         raise VoteInputError(f"uncertainty: {uncertainty!r}; expected 'laplace' or 'bootstrap'")
+    if abstain not in ("no", "ordinal", "missing"):
+        raise VoteInputError(f"abstain: {abstain!r}; expected 'no' (yes vs not-yes), 'ordinal' or 'missing'")
+    n_abstain = int((data.vote == 2).sum())
+    if abstain == "no":
+        data = VoteData(data.session, data.rcid, data.state, np.where(data.vote == 2, 3, data.vote).astype(np.int8),
+                        data.n_missing, data.item)
+    elif abstain == "missing":
+        keep = data.vote != 2
+        if not keep.any():
+            raise VoteInputError("abstain='missing' leaves no votes: every vote is an abstention")
+        data = VoteData(data.session[keep], data.rcid[keep], data.state[keep], data.vote[keep],
+                        data.n_missing, None if data.item is None else data.item[keep])
+        if sessions is not None:
+            data.select_sessions(sessions)  # a session of nothing but abstentions has no votes left
     if int(max_iter) < 1:
         raise VoteInputError(f"max_iter: {max_iter!r}; expected at least 1")
     if uncertainty == "bootstrap" and int(n_boot) < 2:
@@ -308,7 +329,7 @@ def estimate_ideal_points(
         )
     settings = _Settings(float(evolution_variance), float(prior_variance), float(difficulty_prior_variance),
                          int(max_iter), float(tol), bool(stationary), float(discrimination_prior_variance),
-                         bool(_normalise))
+                         bool(_normalise), abstain != "ordinal")
 
     params = _start(B, prob, data, anchor_state)
     params, it, converged, trace = _fit(B, prob, params, settings, callback=callback,
@@ -328,7 +349,11 @@ def estimate_ideal_points(
     cell_t = prob.cells // S
     elapsed = time.perf_counter() - t_start
     info = {
-        "model": "ordinal probit (no < abstain < yes), ideal points on a random walk across sessions",
+        "model": ("ordinal probit (no < abstain < yes)" if abstain == "ordinal" else
+                  f"binary probit (yes vs {'not yes: abstain counts as no' if abstain == 'no' else 'no; abstentions left out'})")
+                 + ", ideal points on a random walk across sessions",
+        "abstain": abstain,
+        "n_abstentions": n_abstain,
         "estimator": "posterior mode by ECM (expectation-conditional maximisation), SQUAREM-accelerated",
         "normalisation": "root mean square of all ideal points = 1; sign: anchor's mean > 0",
         "uncertainty": uncertainty if uncertainty == "laplace" else f"parametric bootstrap ({n_boot} refits)",
@@ -411,6 +436,7 @@ def _problem(B: Backend, data: VoteData) -> _Problem:
         first_t=B.asarray(first_t, "int"),
         cells=cells,
         cell_n=cell_n.astype(np.int64),
+        item_n=B.asarray(np.bincount(jidx, minlength=len(rcids)).astype(np.float64)),
     )
 
 
@@ -488,7 +514,7 @@ def _start(B: Backend, prob: _Problem, data: VoteData, anchor: str) -> _Params:
 # the ECM iterations
 
 
-def _estep(B: Backend, prob: _Problem, p: _Params, *, want_logp: bool = False):
+def _estep(B: Backend, prob: _Problem, p: _Params, settings: _Settings, *, want_logp: bool = False):
     """Moments of the latent z of every vote: E[z], Var[z] (and log P(vote)) under the current parameters."""
     x_obs = p.x.reshape(-1)[prob.obs_grid]
     a = p.a[prob.obs_item]
@@ -497,7 +523,9 @@ def _estep(B: Backend, prob: _Problem, p: _Params, *, want_logp: bool = False):
     mu = a + b * x_obs
     i1, i2 = prob.split
     # no: z < 0, the lower tail below (0 - mu)/s, i.e. the upper tail above (mu - 0)/s reflected
-    m0, v0, lp0 = upper_tail_moments(B, mu[:i1] / s[:i1], want_logp=want_logp)
+    # (binary: "not yes" is z < 1, the same lower tail with its cut at 1)
+    cut = 1.0 if settings.binary else 0.0
+    m0, v0, lp0 = upper_tail_moments(B, (mu[:i1] - cut) / s[:i1], want_logp=want_logp)
     # abstain: 0 <= z < 1
     m1, v1, lp1 = interval_moments(B, -mu[i1:i2] / s[i1:i2], (1.0 - mu[i1:i2]) / s[i1:i2], want_logp=want_logp)
     # yes: z >= 1
@@ -513,8 +541,7 @@ def _estep(B: Backend, prob: _Problem, p: _Params, *, want_logp: bool = False):
 def _item_step(B: Backend, prob: _Problem, p: _Params, ez: Any, x_obs: Any, settings: _Settings) -> None:
     """Roll-call parameters a_j, b_j given the ideal points: a ridge regression of E[z] on x per roll call."""
     J, it = prob.J, prob.obs_item
-    one = ez * 0.0 + 1.0
-    n = B.bincount(it, one, J)
+    n = prob.item_n
     sx = B.bincount(it, x_obs, J)
     sxx = B.bincount(it, x_obs * x_obs, J)
     sz = B.bincount(it, ez, J)
@@ -531,7 +558,7 @@ def _scale_step(B: Backend, prob: _Problem, p: _Params, ez: Any, vz: Any, x_obs:
     J, it = prob.J, prob.obs_item
     r = ez - p.a[it] - p.b[it] * x_obs
     ssr = B.bincount(it, vz + r * r, J)
-    n = B.bincount(it, ez * 0.0 + 1.0, J)
+    n = prob.item_n
     shape, scale = S2_PRIOR
     p.s2 = B.clip((ssr + 2.0 * scale) / (n + 2.0 * shape + 2.0), *S2_BOUNDS)
 
@@ -614,10 +641,11 @@ def _log_prior(B: Backend, prob: _Problem, p: _Params, settings: _Settings) -> f
 def _iterate(B: Backend, prob: _Problem, p: _Params, settings: _Settings, *, want_trace: bool = False):
     """One ECM iteration from ``p``: returns the new parameters (and the log posterior at ``p``)."""
     q = _Params(x=p.x, a=p.a, b=p.b, s2=p.s2)
-    ez, vz, _, x_obs, logp = _estep(B, prob, q, want_logp=want_trace)
+    ez, vz, _, x_obs, logp = _estep(B, prob, q, settings, want_logp=want_trace)
     lp = B.sum(logp) + _log_prior(B, prob, q, settings) if want_trace else None
     _item_step(B, prob, q, ez, x_obs, settings)
-    _scale_step(B, prob, q, ez, vz, x_obs)
+    if not settings.binary:
+        _scale_step(B, prob, q, ez, vz, x_obs)
     _ideal_step(B, prob, q, ez, settings)
     if settings.normalise:
         _normalise(B, prob, q)
@@ -751,7 +779,7 @@ def _orient(B: Backend, prob: _Problem, p: _Params, anchor: str) -> _Params:
 
 def _laplace_sd(B: Backend, prob: _Problem, p: _Params, settings: _Settings) -> np.ndarray:
     """Posterior SD of each ideal point from the observed information at the mode (given the roll calls)."""
-    _, _, v, _, _ = _estep(B, prob, p)
+    _, _, v, _, _ = _estep(B, prob, p, settings)
     it = prob.obs_item
     info = (p.b * p.b / p.s2)[it] * (1.0 - v)
     n = prob.T * prob.S
@@ -779,7 +807,10 @@ def _bootstrap_sd(B: Backend, prob: _Problem, data: VoteData, p: _Params, settin
     draws = np.empty((n_boot, len(prob.cells)))
     for r in range(n_boot):
         z = mu + s * rng.standard_normal(len(mu))
-        vote = np.where(z < 0.0, 3, np.where(z < 1.0, 2, 1)).astype(np.int8)
+        if settings.binary:
+            vote = np.where(z < 1.0, 3, 1).astype(np.int8)
+        else:
+            vote = np.where(z < 0.0, 3, np.where(z < 1.0, 2, 1)).astype(np.int8)
         sim = _problem(B, VoteData(data.session, data.rcid, data.state, vote, 0, data.item))
         q = _Params(x=B.copy(p.x), a=B.copy(p.a), b=B.copy(p.b), s2=B.copy(p.s2))
         q, _, _, _ = _fit(B, sim, q, settings, trace_every=0)
