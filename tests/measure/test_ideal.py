@@ -255,8 +255,8 @@ def test_bridged_roll_calls_share_parameters():
     # declare roll calls 1 and 16 (sessions 1 and 2) the same resolution
     v["item"] = np.where(np.isin(v["rcid"], [1, 16]), "same-text", None).astype(object)
     res = estimate_ideal_points(v)
-    assert len(res.rcid) == 44  # 45 roll calls, two of them one item
-    assert "item:same-text" in set(res.rcid.tolist())
+    assert len(res.item) == 44  # 45 roll calls, two of them one item
+    assert "item:same-text" in set(res.item.tolist())
 
 
 def test_adapter_takes_one_table_per_session(sim):
@@ -267,6 +267,43 @@ def test_adapter_takes_one_table_per_session(sim):
 
 
 # --- numerics -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stationary", [True, False])
+def test_smoother_is_the_exact_gaussian_posterior(stationary):
+    # the vectorised Kalman filter + RTS smoother must equal a dense solve of each state's
+    # Gaussian posterior: prior precision of the walk (with a late start and a two-session gap)
+    # plus the votes' precision on the diagonal
+    from types import SimpleNamespace
+
+    from allegiance.measure.ideal import _Settings, _smooth
+
+    rng = np.random.default_rng(0)
+    sessions = np.array([1, 2, 3, 5, 6, 7])  # session 4 missing: a gap of two
+    T, S = len(sessions), 3
+    first = np.array([0, 2, 0])
+    prec = rng.uniform(0.5, 3.0, (T, S))
+    prec[0:2, 1] = 0.0  # state 1 starts in the third session
+    h = rng.normal(0, 2, (T, S)) * (prec > 0)
+    st = _Settings(0.2, 1.0, 25.0, 1, 1e-4, stationary)
+    prob = SimpleNamespace(T=T, S=S, sessions=sessions, first_t=first)
+    ms, vs = _smooth(Backend(), prob, prec, h, st, want_var=True)
+    for i in range(S):
+        ts = list(range(first[i], T))
+        n = len(ts)
+        q = np.zeros((n, n))
+        q[0, 0] += 1.0 / st.prior_variance
+        for k in range(1, n):
+            rho, var = st.transition(float(sessions[ts[k]] - sessions[ts[k - 1]]))
+            q[k, k] += 1.0 / var
+            q[k - 1, k - 1] += rho * rho / var
+            q[k, k - 1] -= rho / var
+            q[k - 1, k] -= rho / var
+        q += np.diag(prec[ts, i])
+        cov = np.linalg.inv(q)
+        np.testing.assert_allclose(ms[ts, i], cov @ h[ts, i], rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(vs[ts, i], np.diag(cov), rtol=1e-10)
+
 
 
 def test_truncated_normal_moments_match_scipy():

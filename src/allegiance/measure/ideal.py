@@ -154,7 +154,7 @@ class IdealPoints:
     lo: np.ndarray
     hi: np.ndarray
     n_votes: np.ndarray
-    rcid: np.ndarray  # per roll call
+    item: np.ndarray  # per roll-call parameter set: the roll call's id, or its bridging key ("item:...")
     item_a: np.ndarray
     item_b: np.ndarray
     item_s: np.ndarray
@@ -172,7 +172,7 @@ class IdealPoints:
         """``{state, session, ideal_point, lo, hi, sd, n_votes}`` per state-session, by state then session."""
         keep = np.ones(len(self), dtype=bool)
         if states is not None:
-            wanted = [self._resolve(s) for s in states]
+            wanted = [self.resolve_state(s) for s in states]
             keep &= np.isin(self.state, np.asarray(wanted, dtype=object))
         if first is not None:
             keep &= self.session >= first
@@ -205,7 +205,8 @@ class IdealPoints:
                 last: int | None = None) -> dict:
         return {"model": self.summary(), "rows": self.rows(states, first=first, last=last)}
 
-    def _resolve(self, state: str) -> str:
+    def resolve_state(self, state: str) -> str:
+        """The state's code as these ideal points spell it (case-insensitive); unknown states raise."""
         s = str(state).strip()
         if s in self.states:
             return s
@@ -388,7 +389,7 @@ def estimate_ideal_points(
         lo=x_cells - z * sd_used,
         hi=x_cells + z * sd_used,
         n_votes=prob.cell_n,
-        rcid=prob.rcids,
+        item=prob.rcids,
         item_a=B.to_numpy(params.a).copy(),
         item_b=B.to_numpy(params.b).copy(),
         item_s=np.sqrt(B.to_numpy(params.s2)),
@@ -760,11 +761,6 @@ def _fit(B: Backend, prob: _Problem, p: _Params, settings: _Settings, *, callbac
             converged = True
             break
     return p, evals, converged, trace
-
-
-def _cell_change(B: Backend, prob: _Problem, x_new: Any, x_old: Any) -> float:
-    d = (x_new - x_old).reshape(-1)
-    return B.abs_max(d[B.asarray(prob.cells, "int")] if B.name != "numpy" else d[prob.cells])
 
 
 def _orient(B: Backend, prob: _Problem, p: _Params, anchor: str) -> _Params:

@@ -57,7 +57,7 @@ def ideal_command(
         _check_plot_path(plot)
     if result is None:
         result = estimate_ideal_points(votes, **options)
-    chosen = [result._resolve(s) for s in states] if states else None
+    chosen = [result.resolve_state(s) for s in states] if states else None
     rows = result.rows(chosen, first=first, last=last)
     if not rows:
         raise VoteInputError(
