@@ -111,12 +111,12 @@ def test_ecm_never_lowers_the_log_posterior(sim):
 
 
 def test_acceleration_reaches_the_same_estimate():
-    small = simulate_votes(n_states=30, n_sessions=5, votes_per_session=30, seed=2)
-    fast = estimate_ideal_points(small.votes, anchor="S00", tol=1e-6)
-    slow = estimate_ideal_points(small.votes, anchor="S00", tol=1e-6, _accelerate=False, max_iter=20000)
+    small = simulate_votes(n_states=25, n_sessions=4, votes_per_session=25, seed=2)
+    fast = estimate_ideal_points(small.votes, anchor="S00", tol=1e-5)
+    slow = estimate_ideal_points(small.votes, anchor="S00", tol=1e-5, _accelerate=False, max_iter=20000)
     assert fast.info["converged"] and slow.info["converged"]
     assert fast.info["iterations"] < slow.info["iterations"]
-    np.testing.assert_allclose(fast.ideal_point, slow.ideal_point, atol=2e-3)
+    np.testing.assert_allclose(fast.ideal_point, slow.ideal_point, atol=5e-3)
 
 
 def test_bootstrap_bands_are_reproducible_and_seeded(sim):
@@ -234,14 +234,15 @@ def test_bad_options_are_refused(option, message):
 def test_abstentions_as_no_or_missing_are_binary_models():
     s = simulate_votes(n_states=30, n_sessions=4, votes_per_session=30, seed=6)
     v = s.votes
-    as_no = estimate_ideal_points(v, abstain="no", anchor="S00")
+    as_no = estimate_ideal_points(v, abstain="no", anchor="S00", tol=1e-3)
     recoded = estimate_ideal_points({**v, "vote": np.where(v["vote"] == 2, 3, v["vote"])}, abstain="ordinal",
-                                    anchor="S00")
+                                    anchor="S00", max_iter=50)
     assert as_no.info["abstain"] == "no" and as_no.info["n_abstentions"] == int((v["vote"] == 2).sum())
     assert np.all(as_no.item_s == 1.0)  # the binary probit's scale is fixed
     assert not np.allclose(recoded.item_s, 1.0)  # the ordinal model estimates it even with no abstentions
-    dropped = estimate_ideal_points(v, abstain="missing", anchor="S00")
-    manual = estimate_ideal_points({k: a[v["vote"] != 2] for k, a in v.items()}, abstain="missing", anchor="S00")
+    dropped = estimate_ideal_points(v, abstain="missing", anchor="S00", tol=1e-3)
+    manual = estimate_ideal_points({k: a[v["vote"] != 2] for k, a in v.items()}, abstain="missing", anchor="S00",
+                                   tol=1e-3)
     np.testing.assert_allclose(dropped.ideal_point, manual.ideal_point)
     assert sum(dropped.n_votes) == int((v["vote"] != 2).sum() - (v["vote"] > 3).sum())
     for res in (as_no, dropped):
