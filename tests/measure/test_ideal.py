@@ -421,3 +421,74 @@ def test_public_names_are_pinned():
     import allegiance.measure.ideal as ideal
 
     assert sorted(ideal.__all__) == ["IdealPoints", "estimate_ideal_points", "ideal_path", "ideal_points_from_votes"]
+
+
+# --- the validation readers, on small files in the publishers' formats -----------------------------
+
+
+def _write_unvotes(root: Path, votes: list[str], calls: list[str]) -> Path:
+    import gzip
+
+    d = root / "unvotes"
+    d.mkdir(parents=True, exist_ok=True)
+    with gzip.open(d / "un_votes.csv.gz", "wt") as f:
+        f.write("rcid,country,country_code,vote\n" + "\n".join(votes) + "\n")
+    with gzip.open(d / "un_roll_calls.csv.gz", "wt") as f:
+        f.write("rcid,session,importantvote,date,unres,amend,para,short,descr\n" + "\n".join(calls) + "\n")
+    return root
+
+
+def test_read_unvotes_maps_codes_and_bridges(tmp_path):
+    from allegiance.measure.ideal_validate import read_unvotes
+
+    root = _write_unvotes(
+        tmp_path,
+        ["1,United States,US,yes", "1,Russia,RU,no", "1,Czechoslovakia,CS,abstain",
+         "1,Federal Republic of Germany,,yes", "2,United States,US,no", "2,Yemen Arab Republic,,yes",
+         "3,United States,US,yes", "3,Russia,RU,no"],
+        ['1,30,0,1975-12-01,R/30/1,0,0,"X","Same  text"', '2,30,0,1975-12-02,R/30/2,0,0,"Y","Other"',
+         '3,31,0,1976-12-01,R/31/1,0,0,"X","same text"'],
+    )
+    v = read_unvotes(root, bridge=True)
+    got = sorted(zip(v["rcid"].tolist(), v["state"].tolist(), v["vote"].tolist(), v["session"].tolist()))
+    assert got == [(1, "CSK", 2, 30), (1, "DEU", 1, 30), (1, "RUS", 3, 30), (1, "USA", 1, 30),
+                   (2, "USA", 3, 30), (2, "YEM", 1, 30), (3, "RUS", 3, 31), (3, "USA", 1, 31)]
+    items = {r: i for r, i in zip(v["rcid"].tolist(), v["item"].tolist())}
+    assert items[1] == items[3] == "same text" and items[2] is None  # case and spacing ignored
+    assert read_unvotes(root, sessions=(31, 31))["rcid"].tolist() == [3, 3]
+
+
+@pytest.mark.parametrize(
+    ("vote_line", "message"),
+    [("1,United States,US,maybe", "unknown vote value"), ("1,Atlantis,QQ,yes", "'QQ'"),
+     ("1,Nowhere,,yes", "no country_code")],
+)
+def test_read_unvotes_refuses_what_it_cannot_map(tmp_path, vote_line, message):
+    from allegiance.measure.ideal_validate import read_unvotes
+
+    root = _write_unvotes(tmp_path, [vote_line], ['1,1,0,1946-01-01,R/1/1,0,0,"X","d"'])
+    with pytest.raises(VoteInputError, match=message):
+        read_unvotes(root)
+    with pytest.raises(VoteInputError, match="not found"):
+        read_unvotes(tmp_path / "elsewhere")
+
+
+def test_read_bsv_splits_the_yemens_and_compares(tmp_path):
+    from allegiance.measure.ideal_validate import compare_with_bsv, read_bsv
+
+    d = tmp_path / "idealpoints"
+    d.mkdir()
+    head = "Row,ccode,session,NVotes,IdealPoint,QO%,Q5%,Q10%,Q50%,Q90%,Q95%,Q100%,iso3c,Countryname\n"
+    lines = []
+    for k, (ccode, iso, name) in enumerate([(2, "USA", "United States"), (678, "YAR", "Yemen Arab Republic"),
+                                            (680, "YAR", "Yemen People's Republic"), (437, "CIV", "Côte d’Ivoire")]):
+        for s in range(1, 13):
+            lines.append(f"{k},{ccode},{s},10,{k + 0.01 * s},0,{k - 1},0,0,0,{k + 1},0,{iso},{name}")
+    (d / "IdealpointestimatesAll_Apr2020.csv").write_bytes((head + "\n".join(lines) + "\n").encode("cp1252"))
+    bsv = read_bsv(tmp_path)
+    assert bsv[("YEM", 3)]["ideal_point"] == pytest.approx(1.03) and bsv[("YMD", 3)]["ideal_point"] == pytest.approx(2.03)
+    rows = [{"state": st, "session": s, "ideal_point": 2.0 * v["ideal_point"] + 1.0}
+            for (st, s), v in bsv.items()] + [{"state": "XZZ", "session": 1, "ideal_point": 0.0}]
+    cmp = compare_with_bsv(rows, bsv, min_states=4)
+    assert cmp["overall_r"] == pytest.approx(1.0) and cmp["slope"] == pytest.approx(2.0)
+    assert cmp["matched"] == 48 and cmp["unmatched_ours"] == 1 and len(cmp["per_session"]) == 12
