@@ -196,6 +196,8 @@ def test_tables_of_every_kind_read_alike():
         ({**_tiny(), "session": [1, 2, 1, 1, 2, 2]}, "roll call 10 is listed in sessions 1 and 2"),
         ({**_tiny(), "state": ["AAA", "AAA", "AAA", "BBB", "AAA", "BBB"]}, "'AAA' has 2 votes on roll call 10"),
         ({**_tiny(), "vote": [1, 3, 2]}, "different lengths"),
+        ([], "no tables given"),
+        ("votes.csv", "cannot read a str"),
     ],
 )
 def test_bad_votes_are_refused_with_a_clear_message(table, message):
