@@ -8,6 +8,7 @@ The hierarchy::
     ├── UnknownIdError              an id (source, entity, statement, arrangement...) that is not known
     ├── KnowledgeBaseError          the knowledge base did not validate; carries every Problem found
     ├── RulesError                  a rules question that cannot be answered as asked (undeclared mode, bad consent list)
+    ├── VoteInputError              roll-call votes an estimator cannot use (empty, unknown codes, a session without votes)
     ├── PowerError                  a voting game that cannot be built or computed as given (also a ValueError)
     └── DataError                   the measure layer's data store (imported datasets)
         ├── DataImportError         a dataset file did not validate; carries every Problem found; nothing imported
@@ -33,6 +34,7 @@ __all__ = [
     "DataError",
     "DataImportError",
     "DataMissingError",
+    "VoteInputError",
 ]
 
 
@@ -50,6 +52,10 @@ class UnknownStateError(AllegianceError, LookupError):
 
 class UnknownIdError(AllegianceError, LookupError):
     """An id that is not in the knowledge base."""
+
+
+class VoteInputError(AllegianceError, ValueError):
+    """Roll-call votes that cannot be used as given: the message names the column, the bad value and its row."""
 
 
 @dataclass(frozen=True, slots=True)
