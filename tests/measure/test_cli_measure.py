@@ -107,3 +107,22 @@ def test_bad_requests_are_one_line(env, args, fragment):
     r = run(*args)
     assert r.exit_code != 0 and fragment in r.stderr, r.output
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.output
+
+
+def test_ideal_from_imported_votes(env):
+    _import_all()
+    r = run("ideal", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["count"] == len(d["rows"]) > 0
+    row = d["rows"][0]
+    assert {"state", "session", "ideal_point", "lo", "hi", "n_votes"} <= set(row)
+    assert row["lo"] <= row["ideal_point"] <= row["hi"]
+    text = run("ideal")
+    assert text.exit_code == 0 and text.stdout.strip()
+
+
+def test_ideal_without_votes_says_what_to_import(env):
+    r = run("ideal")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("error:") and "allegiance data import" in r.stderr

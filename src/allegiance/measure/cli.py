@@ -213,3 +213,33 @@ def register(app: typer.Typer) -> None:
     app.add_typer(data_app, name="data")
     app.command("align")(align)
     app.command("cohesion")(cohesion)
+    app.command("ideal")(ideal)
+
+
+def ideal(
+    states: Optional[list[str]] = typer.Argument(None, help="States (ISO codes or names); omit for all."),
+    start: Optional[int] = typer.Option(None, "--from", help="First session (1 = 1946)."),
+    end: Optional[int] = typer.Option(None, "--to", help="Last session."),
+    source: Optional[str] = typer.Option(None, "--source",
+                                         help="unvotes or published (default: unvotes if imported)."),
+    plot: Optional[Path] = typer.Option(None, "--plot", dir_okay=False,
+                                        help="Also draw the paths with their bands: FILE.png, .svg or .html."),
+    gpu: bool = typer.Option(False, "--gpu", help="Estimate on a CUDA GPU through PyTorch (installed separately)."),
+    data: Optional[Path] = DATA,
+    as_json: bool = JSON,
+) -> None:
+    """Dynamic ideal points of UN General Assembly voting, per session, with 95% bands.
+
+    Estimated over the sessions asked for (all imported ones by default), so that the
+    random walk links them; see docs/ideal-points.md for the model and its validation.
+
+    Example: allegiance ideal BLR RUS USA --from 40 --to 74 --plot ideal.svg
+    """
+    from allegiance.measure.ideal_cli import ideal_command, render_ideal_text
+    from allegiance.measure.votes import ideal_vote_table
+
+    with _open_data(data) as store:
+        table = _run(ideal_vote_table, store, source=source, first=start, last=end)
+    result = _run(ideal_command, states or None, first=start, last=end, votes=table, plot=plot,
+                  device="cuda" if gpu else "cpu")
+    _emit(result, as_json, render_ideal_text)

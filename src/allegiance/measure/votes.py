@@ -150,3 +150,22 @@ def vote_matrix(data: DataStore, session: int, *, source: str | None = None) -> 
         raise DataError(f"no roll calls in session {session} of the {votes.source} votes")
     keep = (votes.matrix > 0).any(axis=1)
     return ([s for s, k in zip(votes.states, keep) if k], [int(r) for r in votes.rcids], votes.matrix[keep])
+
+
+def ideal_vote_table(data: DataStore, *, source: str | None = None, first: int | None = None,
+                     last: int | None = None) -> dict:
+    """The long vote table the ideal-point estimator reads: columns session, rcid, state, vote (1/2/3)."""
+    source = resolve_source(data, source)
+    where, params = ["TRUE"], []
+    if first is not None:
+        where.append("r.session >= ?")
+        params.append(int(first))
+    if last is not None:
+        where.append("r.session <= ?")
+        params.append(int(last))
+    cols = data.con.execute(
+        f"SELECT r.session, v.rcid, v.state, v.vote FROM votes_{source} v JOIN roll_calls_{source} r USING (rcid) "
+        f"WHERE {' AND '.join(where)} ORDER BY r.session, v.rcid, v.state", params).fetchnumpy()
+    if len(cols["rcid"]) == 0:
+        raise DataError(f"no votes in sessions {first or 'first'}-{last or 'last'} of the {source} votes")
+    return {k: np.asarray(v) for k, v in cols.items()}
