@@ -28,7 +28,7 @@ def loaded(data):
 
     import_dataset(data, "unvotes_published", FIX / "published.csv")
     for kind in ("un_roll_calls", "un_votes", "un_roll_call_issues"):
-        import_dataset(data, kind, FIX / f"{kind}.csv")
+        import_dataset(data, kind, FIX / f"fx_{kind}.csv")
     return data
 
 

@@ -78,8 +78,8 @@ def test_alignment_errors(loaded, bloc_kb):
 def test_a_source_not_imported_says_which_import_to_run(data, bloc_kb):
     with pytest.raises(DataMissingError, match="allegiance data import un_votes .* and allegiance data import un_roll_calls"):
         alignment(data, bloc_kb, "BLR", ["RUS"])
-    import_dataset(data, "un_roll_calls", FIX / "un_roll_calls.csv")
-    import_dataset(data, "un_votes", FIX / "un_votes.csv")
+    import_dataset(data, "un_roll_calls", FIX / "fx_un_roll_calls.csv")
+    import_dataset(data, "un_votes", FIX / "fx_un_votes.csv")
     with pytest.raises(DataMissingError, match="un_roll_call_issues"):
         alignment(data, bloc_kb, "BLR", ["RUS"], issue="hr")
     with pytest.raises(DataMissingError, match="allegiance data import unvotes_published"):

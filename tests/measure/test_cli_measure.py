@@ -26,15 +26,15 @@ def run(*args):
 
 def _import_all():
     for kind in ("un_roll_calls", "un_votes", "un_roll_call_issues"):
-        r = run("data", "import", kind, str(FIX / f"{kind}.csv"))
+        r = run("data", "import", kind, str(FIX / f"fx_{kind}.csv"))
         assert r.exit_code == 0, r.output
 
 
 def test_import_versions_cite(env):
-    r = run("data", "import", "un_roll_calls", str(FIX / "un_roll_calls.csv"), "--version", "fixture")
+    r = run("data", "import", "un_roll_calls", str(FIX / "fx_un_roll_calls.csv"), "--version", "fixture")
     assert r.exit_code == 0, r.output
-    assert r.output.startswith("un_roll_calls: imported: 8 rows from un_roll_calls.csv (sha256 ")
-    again = run("data", "import", "un_roll_calls", str(FIX / "un_roll_calls.csv"), "--json")
+    assert r.output.startswith("un_roll_calls: imported: 8 rows from fx_un_roll_calls.csv (sha256 ")
+    again = run("data", "import", "un_roll_calls", str(FIX / "fx_un_roll_calls.csv"), "--json")
     assert json.loads(again.stdout)["status"] == "unchanged"
     v = json.loads(run("data", "versions", "--json").stdout)
     assert v["count"] == 1 and v["datasets"][0]["version"] == "fixture"

@@ -144,7 +144,7 @@ def test_warnings_keep_the_row_store_missing_and_are_recorded(data, tmp_path):
 
 def test_missing_columns_or_wrong_kind_import_nothing(data, tmp_path):
     with pytest.raises(DataImportError, match="is not a unvotes_published file: missing column.*it looks like un_votes"):
-        import_dataset(data, "unvotes_published", FIX / "un_votes.csv")
+        import_dataset(data, "unvotes_published", FIX / "fx_un_votes.csv")
     dropped = _copy(tmp_path, "published.csv", lambda t: t.replace(",year", ",yr"))
     with pytest.raises(DataImportError, match="missing column\\(s\\) year; expected columns: rcid, session"):
         import_dataset(data, "unvotes_published", dropped)
@@ -165,24 +165,24 @@ def test_not_a_csv_at_all(data, tmp_path):
     with pytest.raises(DataError, match="no such file"):
         import_dataset(data, "un_votes", tmp_path / "absent.csv")
     with pytest.raises(DataError, match="unknown dataset kind 'votes'"):
-        import_dataset(data, "votes", FIX / "un_votes.csv")
+        import_dataset(data, "votes", FIX / "fx_un_votes.csv")
 
 
 @pytest.mark.parametrize("kind, edit, fragment", [
-    ("un_votes", lambda t: t.replace("2,Cuba,CU,abstain", "2,Cuba,CU,maybe"), "un_votes.csv:9: vote: expected yes, abstain or no, got 'maybe'"),
-    ("un_votes", lambda t: t.replace("3,Cuba,CU,no", "3,Cuba,QQ,no"), "un_votes.csv:13: country_code: expected an ISO 3166 alpha-2 code, got 'QQ'"),
-    ("un_votes", lambda t: t.replace("3,Cuba,CU,no", "3,Atlantis,,no"), "un_votes.csv:13: country_code: no country code, and the country 'Atlantis'"),
-    ("un_votes", lambda t: t + "8,Cuba,CU,no\n", "un_votes.csv:33: country_code: duplicate vote: CU in roll call 8 again (first on line 32)"),
-    ("un_roll_calls", lambda t: t.replace("1992-12-09", "1992-13-09"), "un_roll_calls.csv:9: date: expected a date"),
-    ("un_roll_calls", lambda t: t + "8,47,0,1992-12-10,R/47/4,0,0,X,dup\n", "un_roll_calls.csv:10: rcid: duplicate roll call 8"),
-    ("un_roll_call_issues", lambda t: t.replace("8,ec,", "8,xx,"), "un_roll_call_issues.csv:9: short_name: expected an issue area"),
-    ("atop_alliance", lambda t: t.replace("2,20,1950,1", "2,20,1950,2"), "atop_alliance.csv:5: atop_defense: expected 0 or 1, got '2'"),
-    ("cow_states", lambda t: t.replace("8.0,25.0", "2.0,30.0"), "cow_states.csv:4: styear: not a valid date"),
+    ("un_votes", lambda t: t.replace("2,Cuba,CU,abstain", "2,Cuba,CU,maybe"), "fx_un_votes.csv:9: vote: expected yes, abstain or no, got 'maybe'"),
+    ("un_votes", lambda t: t.replace("3,Cuba,CU,no", "3,Cuba,QQ,no"), "fx_un_votes.csv:13: country_code: expected an ISO 3166 alpha-2 code, got 'QQ'"),
+    ("un_votes", lambda t: t.replace("3,Cuba,CU,no", "3,Atlantis,,no"), "fx_un_votes.csv:13: country_code: no country code, and the country 'Atlantis'"),
+    ("un_votes", lambda t: t + "8,Cuba,CU,no\n", "fx_un_votes.csv:33: country_code: duplicate vote: CU in roll call 8 again (first on line 32)"),
+    ("un_roll_calls", lambda t: t.replace("1992-12-09", "1992-13-09"), "fx_un_roll_calls.csv:9: date: expected a date"),
+    ("un_roll_calls", lambda t: t + "8,47,0,1992-12-10,R/47/4,0,0,X,dup\n", "fx_un_roll_calls.csv:10: rcid: duplicate roll call 8"),
+    ("un_roll_call_issues", lambda t: t.replace("8,ec,", "8,xx,"), "fx_un_roll_call_issues.csv:9: short_name: expected an issue area"),
+    ("atop_alliance", lambda t: t.replace("2,20,1950,1", "2,20,1950,2"), "fx_atop_alliance.csv:5: atop_defense: expected 0 or 1, got '2'"),
+    ("cow_states", lambda t: t.replace("8.0,25.0", "2.0,30.0"), "fx_cow_states.csv:4: styear: not a valid date"),
 ])
 def test_other_kinds_check_their_rows(data, tmp_path, kind, edit, fragment):
     if kind == "un_votes":
-        import_dataset(data, "un_roll_calls", FIX / "un_roll_calls.csv")
-    bad = _copy(tmp_path, f"{kind}.csv", edit)
+        import_dataset(data, "un_roll_calls", FIX / "fx_un_roll_calls.csv")
+    bad = _copy(tmp_path, f"fx_{kind}.csv", edit)
     with pytest.raises(DataImportError) as exc:
         import_dataset(data, kind, bad)
     assert any(str(p).startswith(fragment) for p in exc.value.problems), [str(p) for p in exc.value.problems]
@@ -190,8 +190,8 @@ def test_other_kinds_check_their_rows(data, tmp_path, kind, edit, fragment):
 
 
 def test_votes_without_their_roll_calls_are_refused(data, tmp_path):
-    import_dataset(data, "un_roll_calls", FIX / "un_roll_calls.csv")
-    extra = _copy(tmp_path, "un_votes.csv", lambda t: t + "99,Cuba,CU,yes\n")
+    import_dataset(data, "un_roll_calls", FIX / "fx_un_roll_calls.csv")
+    extra = _copy(tmp_path, "fx_un_votes.csv", lambda t: t + "99,Cuba,CU,yes\n")
     with pytest.raises(DataImportError, match="roll call 99 is not in un_roll_calls"):
         import_dataset(data, "un_votes", extra)
     assert data.dataset("un_votes") is None and not data.has_table("votes_unvotes")
@@ -199,9 +199,9 @@ def test_votes_without_their_roll_calls_are_refused(data, tmp_path):
 
 def test_a_code_that_denotes_no_state_on_the_date_is_refused(data, tmp_path):
     # ISO reused CS: Czechoslovakia until the end of 1992, Serbia and Montenegro 2003-2006; nothing in 1995.
-    later = _copy(tmp_path, "un_roll_calls.csv", lambda t: t.replace("6,47,0,1992-10-01", "6,50,0,1995-10-01"))
+    later = _copy(tmp_path, "fx_un_roll_calls.csv", lambda t: t.replace("6,47,0,1992-10-01", "6,50,0,1995-10-01"))
     import_dataset(data, "un_roll_calls", later)
-    bad = _copy(tmp_path, "un_votes.csv", lambda t: t.replace("6,Cuba,CU,no", "6,Czechoslovakia,CS,no"))
+    bad = _copy(tmp_path, "fx_un_votes.csv", lambda t: t.replace("6,Cuba,CU,no", "6,Czechoslovakia,CS,no"))
     with pytest.raises(DataImportError, match="'CS' denotes no state on 1995-10-01"):
         import_dataset(data, "un_votes", bad)
 
@@ -226,8 +226,8 @@ def test_a_failure_after_the_checks_rolls_everything_back(data, monkeypatch):
 def test_the_store_survives_reopening(tmp_path):
     path = tmp_path / "d.duckdb"
     with open_data(path, read_only=False) as d:
-        import_dataset(d, "atop_alliance", FIX / "atop_alliance.csv")
-        import_dataset(d, "cow_states", FIX / "cow_states.csv")
+        import_dataset(d, "atop_alliance", FIX / "fx_atop_alliance.csv")
+        import_dataset(d, "cow_states", FIX / "fx_cow_states.csv")
     with open_data(path) as d:
         v = versions(d)
         assert [x["kind"] for x in v["datasets"]] == ["atop_alliance", "cow_states"]
@@ -236,7 +236,7 @@ def test_the_store_survives_reopening(tmp_path):
         c = cite(d)
         assert c["count"] == 2 and "Leeds" in c["citations"][0]["citation"]
         with pytest.raises(DataError, match="read-only"):
-            import_dataset(d, "cow_states", FIX / "cow_states.csv")
+            import_dataset(d, "cow_states", FIX / "fx_cow_states.csv")
 
 
 def test_reading_a_store_that_does_not_exist_says_what_to_import(tmp_path):
