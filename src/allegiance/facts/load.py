@@ -419,6 +419,25 @@ def _normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def seed_quote_problem(sources: dict[str, Source], cit, seeds_dir: Path, cache: dict[str, str | None]):
+    """What is wrong with a citation's passage from a seed document: (field, message), or None.
+
+    ``cache`` keeps each seed's normalised text between calls.
+    """
+    src = sources.get(cit.source)
+    if src is None or src.seed is None:
+        return None
+    if src.seed not in cache:
+        p = seeds_dir / src.seed
+        cache[src.seed] = _normalise(p.read_text(encoding="utf-8")) if p.is_file() else None
+    text = cache[src.seed]
+    if text is None:
+        return "source", f"seed document {src.seed!r} not found in {seeds_dir}"
+    if _normalise(cit.quote) not in text:
+        return "quote", f"passage not found in seed {src.seed!r}: {cit.quote[:70]!r}"
+    return None
+
+
 def check_seed_quotes(kb: KnowledgeBase, seeds_dir: Path | str) -> list[Problem]:
     """Every passage quoted from a seed document must occur in it (whitespace-normalised)."""
     seeds_dir = Path(seeds_dir)
@@ -427,16 +446,7 @@ def check_seed_quotes(kb: KnowledgeBase, seeds_dir: Path | str) -> list[Problem]
     for sid, st in kb.statements.items():
         file, line = kb.where[sid]
         for i, cit in enumerate(st.sources):
-            src = kb.sources.get(cit.source)
-            if src is None or src.seed is None:
-                continue
-            if src.seed not in cache:
-                p = seeds_dir / src.seed
-                cache[src.seed] = _normalise(p.read_text(encoding="utf-8")) if p.is_file() else None
-            text = cache[src.seed]
-            if text is None:
-                problems.append(Problem(file, line, f"sources[{i}].source", f"seed document {src.seed!r} not found in {seeds_dir}"))
-            elif _normalise(cit.quote) not in text:
-                problems.append(Problem(file, line, f"sources[{i}].quote",
-                                        f"passage not found in seed {src.seed!r}: {cit.quote[:70]!r}"))
+            bad = seed_quote_problem(kb.sources, cit, seeds_dir, cache)
+            if bad is not None:
+                problems.append(Problem(file, line, f"sources[{i}].{bad[0]}", bad[1]))
     return problems

@@ -537,25 +537,15 @@ def iter_citations(arr: LoadedArrangement):
 
 def check_arrangement_seed_quotes(book: Rulebook, kb, seeds_dir: Path | str) -> list[Problem]:
     """Every passage an arrangement quotes from a seed document must occur in it (whitespace-normalised)."""
-    from allegiance.facts.load import _normalise
+    from allegiance.facts.load import seed_quote_problem
 
     seeds_dir = Path(seeds_dir)
     cache: dict[str, str | None] = {}
     problems: list[Problem] = []
     for arr in book.arrangements.values():
         for path, cit in iter_citations(arr):
-            src = kb.sources.get(cit.source)
-            if src is None or src.seed is None:
-                continue
-            if src.seed not in cache:
-                p = seeds_dir / src.seed
-                cache[src.seed] = _normalise(p.read_text(encoding="utf-8")) if p.is_file() else None
-            text = cache[src.seed]
-            where = (f"arrangements/{arr.file}", arr.line(path), dotted(path))
-            if text is None:
-                problems.append(Problem(*where[:2], where[2] + ".source",
-                                        f"seed document {src.seed!r} not found in {seeds_dir}"))
-            elif _normalise(cit.quote) not in text:
-                problems.append(Problem(*where[:2], where[2] + ".quote",
-                                        f"passage not found in seed {src.seed!r}: {cit.quote[:70]!r}"))
+            bad = seed_quote_problem(kb.sources, cit, seeds_dir, cache)
+            if bad is not None:
+                problems.append(Problem(f"arrangements/{arr.file}", arr.line(path), f"{dotted(path)}.{bad[0]}",
+                                        bad[1]))
     return problems
