@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import machine  # noqa: E402
+from _common import machine, timed  # noqa: E402
 
 from allegiance.measure.dyads import dyads_of  # noqa: E402
 from allegiance.measure.importer import import_dataset  # noqa: E402
@@ -40,13 +40,6 @@ DATA = ROOT.parent / "shared" / "data"
 BASELINE_SESSIONS = (40, 70)  # one Cold War session and one recent one (~150 and ~190 states)
 
 
-def timed(fn, reps: int) -> tuple[list[float], object]:
-    out, result = [], None
-    for _ in range(reps):
-        t = time.perf_counter()
-        result = fn()
-        out.append(time.perf_counter() - t)
-    return out, result
 
 
 def pandas_dyad_loop(votes, sessions) -> tuple[dict, int]:

@@ -14,17 +14,16 @@ winning coalitions of a 64-member consensus body under 10 ms.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _common import machine, timed  # noqa: E402
 from allegiance.rules.power import (  # noqa: E402
     EU27_POPULATION,
     WeightedGame,
@@ -38,34 +37,8 @@ from allegiance.rules.power import (  # noqa: E402
 )
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")).split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, StopIteration):
-        pass
-    import numpy
-
-    return (f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}, NumPy {numpy.__version__}; "
-            f"{platform.system()} {platform.release()}")
 
 
-def timed(fn, reps: int) -> tuple[list[float], object]:
-    out, result = [], None
-    for _ in range(reps):
-        t = time.perf_counter()
-        result = fn()
-        out.append(time.perf_counter() - t)
-    return out, result
 
 
 def ms(x: float) -> str:

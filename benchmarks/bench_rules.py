@@ -23,20 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import machine  # noqa: E402
+from _common import machine, timed  # noqa: E402
 
 from allegiance.facts.load import default_kb_dir  # noqa: E402
 from allegiance.facts.store import open_store  # noqa: E402
 from allegiance.rules import engine  # noqa: E402
 
 
-def timed(fn, reps: int) -> list[float]:
-    out = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
 
 
 def ms(xs: list[float]) -> str:
@@ -99,14 +92,14 @@ def main() -> None:
               f"{(time.perf_counter() - t) * 1000:.1f} ms")
         ask = dict(arrangement="union-state", mode="threatened-period", consent=["BLR", "RUS"])
         engine.can(rules, "bring-russian-forces-into-blr", **ask)  # warm the caches (BDDs, evidence)
-        x = timed(lambda: engine.can(rules, "bring-russian-forces-into-blr", **ask), reps)
+        x, _ = timed(lambda: engine.can(rules, "bring-russian-forces-into-blr", **ask), reps)
         print(f"- `can` with its proof (union-state, bring-russian-forces-into-blr, threatened period, consent "
               f"BLR+RUS), warm: {ms(x)}, {reps} calls; target < 1 ms")
-        x = timed(lambda: engine.can(rules, "bring-russian-forces-into-blr", arrangement="union-state"), reps // 4)
+        x, _ = timed(lambda: engine.can(rules, "bring-russian-forces-into-blr", arrangement="union-state"), reps // 4)
         print(f"- `can` in any mode, no consent set (possible? vetoes, coalitions, reaching the mode), warm: "
               f"{ms(x)}, {reps // 4} calls")
         rules._funcs.clear()
-        x = timed(lambda: (rules._funcs.clear(), rules._games.clear(), engine.verify(rules, "union-state",
+        x, _ = timed(lambda: (rules._funcs.clear(), rules._games.clear(), engine.verify(rules, "union-state",
                                                                "no-foreign-forces-without-blr-consent")), 20)
         res = engine.verify(rules, "union-state", "no-foreign-forces-without-blr-consent")
         print(f"- `verify` no-foreign-forces-without-blr-consent over the Union State ({res['checked']} "
@@ -116,7 +109,7 @@ def main() -> None:
         kb = big_body_kb(tmp)
         store = open_store(kb, cache_dir=tmp / "cache64")
         rules = engine.open_rules(store)
-        x = timed(lambda: (rules._funcs.clear(), rules._games.clear(), engine.vetoes(rules, "bench-64")), 50)
+        x, _ = timed(lambda: (rules._funcs.clear(), rules._games.clear(), engine.vetoes(rules, "bench-64")), 50)
         out = engine.vetoes(rules, "bench-64")
         body = out["bodies"][0]
         assert len(body["veto_players"]) == 64 and body["minimal_winning_coalitions_count"] == 1

@@ -84,7 +84,7 @@ def render_who_commands(d: dict) -> str:
                 extra = f" — decides by {link['rule']}; members: {', '.join(link['members'])}"
             if link.get("appointed_by"):
                 ab = link["appointed_by"]
-                extra = f" — appointed with the consent of: " + "; ".join(
+                extra = " — appointed with the consent of: " + "; ".join(
                     " + ".join(c) for c in ab["minimal_winning_coalitions"])
             state = f", {link['state']}" if link.get("state") else ""
             lines.append(f"  {'  ' * i}{'└ ' if i else ''}{link['role']}: {link['id']} ({link['name']}{state}){extra}")
