@@ -182,3 +182,25 @@ def test_arrangement_seed_quotes_are_checked(tmp_path, shipped_store, shipped_kb
     book = load_arrangements(shipped_store, tmp_path / "arr")
     found = check_arrangement_seed_quotes(book, shipped_kb, SEEDS)
     assert len(found) == 1 and found[0].field == "sources[0].quote" and found[0].line == 9
+
+
+def test_vetoes_report_every_body(tmp_path, shipped_store):
+    from allegiance.rules.engine import Rules, vetoes
+
+    two = BASE.replace("    rule: {kind: consensus}\n", """    rule: {kind: consensus}
+  - id: senate
+    name: Senate
+    basis: [ssc-part-of-union-state]
+    members:
+      - {player: BLR.president}
+      - {player: RUS.president}
+      - {player: BLR.prime-minister}
+    rule: {kind: majority, count: 2}
+""", 1)
+    out = vetoes(Rules(shipped_store, load(tmp_path, shipped_store, two)), "test-arr")
+    by_body = {b["body"]: b for b in out["bodies"]}
+    assert by_body["council"]["veto_states"] == ["BLR", "RUS"]
+    # two of the three seats are Belarus's: it blocks alone and carries the vote alone
+    senate = by_body["senate"]
+    assert senate["veto_states"] == ["BLR"] and senate["can_act_alone"] == ["BLR"]
+    assert senate["veto_players"] == [] and senate["minimal_winning_coalitions_count"] == 3

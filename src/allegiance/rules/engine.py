@@ -173,17 +173,33 @@ def _share_count(share: str, n: int, *, strict: bool) -> int:
     return math.floor(exact) + 1 if strict else math.ceil(exact)
 
 
+def _majority_count(rule, n: int) -> int:
+    """How many of ``n`` members a majority rule needs."""
+    if rule.count is not None:
+        return rule.count
+    if rule.at_least:
+        return _share_count(rule.at_least, n, strict=False)
+    return _share_count(rule.more_than, n, strict=True)
+
+
+def _double_majority_quotas(rule, n: int, population: int) -> tuple[int, int]:
+    """(members needed, population needed) under a double-majority rule."""
+    return (_share_count(rule.members_at_least, n, strict=False),
+            _share_count(rule.population_at_least, population, strict=False))
+
+
 def _rule_text(rule, n: int) -> str:
     k = rule.kind
     if k in ("consensus", "unanimity"):
         return k + (" (constructive abstention allowed)" if rule.constructive_abstention else "")
     if k == "majority":
+        k = _majority_count(rule, n)
         if rule.count is not None:
             t = f"at least {rule.count} of {n}"
         elif rule.at_least:
-            t = f"at least {rule.at_least} of {n} members ({_share_count(rule.at_least, n, strict=False)})"
+            t = f"at least {rule.at_least} of {n} members ({k})"
         else:
-            t = f"more than {rule.more_than} of {n} members ({_share_count(rule.more_than, n, strict=True)})"
+            t = f"more than {rule.more_than} of {n} members ({k})"
         return "majority: " + t + (f", with vetoes of {', '.join(rule.vetoes)}" if rule.vetoes else "")
     if k == "weighted":
         return f"weighted: quota {rule.quota} of {sum(rule.weights.values())}"
@@ -208,16 +224,14 @@ def _body_func(rules: Rules, ctx: _Ctx, body, matter: str | None):
     elif rule.kind in ("consensus", "unanimity"):
         f = g.all_of(g.x(p) for p in members)
     elif rule.kind == "majority":
-        k = rule.count if rule.count is not None else (
-            _share_count(rule.at_least, n, strict=False) if rule.at_least else
-            _share_count(rule.more_than, n, strict=True))
+        k = _majority_count(rule, n)
         f = g.threshold(members, [1] * n, k) & vetoes
     elif rule.kind == "weighted":
         f = g.threshold(members, [rule.weights[p] for p in members], rule.quota) & vetoes
     else:
         pops = [rule.population[p] for p in members]
-        f = (g.threshold(members, [1] * n, _share_count(rule.members_at_least, n, strict=False))
-             & g.threshold(members, pops, _share_count(rule.population_at_least, sum(pops), strict=False)))
+        k1, q2 = _double_majority_quotas(rule, n, sum(pops))
+        f = g.threshold(members, [1] * n, k1) & g.threshold(members, pops, q2)
         if rule.blocking_minority_at_least:
             f |= g.threshold(members, [1] * n, n - rule.blocking_minority_at_least + 1)
         f &= vetoes
@@ -431,9 +445,7 @@ def _decide(rule, votes: dict[str, str]) -> tuple[bool, str]:
         return not ab and not no, f"{len(ys)} of {n} members consent"
     missing_veto = [v for v in rule.vetoes if v in votes and votes[v] != "yes"]
     if rule.kind == "majority":
-        k = rule.count if rule.count is not None else (
-            _share_count(rule.at_least, n, strict=False) if rule.at_least else
-            _share_count(rule.more_than, n, strict=True))
+        k = _majority_count(rule, n)
         ok = len(ys) >= k and not missing_veto
         detail = f"{len(ys)} yes of {n}; {k} needed"
     elif rule.kind == "weighted":
@@ -443,8 +455,7 @@ def _decide(rule, votes: dict[str, str]) -> tuple[bool, str]:
     else:
         total = sum(rule.population[p] for p in votes)
         pop = sum(rule.population[p] for p in ys)
-        k1 = _share_count(rule.members_at_least, n, strict=False)
-        q2 = _share_count(rule.population_at_least, total, strict=False)
+        k1, q2 = _double_majority_quotas(rule, n, total)
         ok = len(ys) >= k1 and pop >= q2
         detail = f"{len(ys)} of {n} members ({k1} needed), population {pop:,} of {total:,} ({q2:,} needed)"
         if not ok and rule.blocking_minority_at_least and n - len(ys) < rule.blocking_minority_at_least:
@@ -593,11 +604,20 @@ def _possible_modes(rules: Rules, arr: LoadedArrangement, act, day: date) -> lis
 
 
 def _uncertain(rules: Rules, ctx: _Ctx, act) -> list[str]:
-    out = []
+    """What the answer may hinge on: provisions, body members and statements only possibly in force on the day."""
+    from allegiance.rules.conditions import walk
+
+    arr, out = ctx.arr, []
     for p in act.provisions:
-        if ctx.arr.span_of(p).status(ctx.day) == "possibly":
+        if arr.span_of(p).status(ctx.day) == "possibly":
             out.append(f"provision {p.id}")
-    return out
+        for node in walk(arr.conditions[arr.path_of(p) + ("requires",)]):
+            if isinstance(node, Holds) and rules.statement_status(node.statement, ctx.day) == "possibly":
+                out.append(f"statement {node.statement}")
+            elif isinstance(node, Decision):
+                out.extend(f"membership of {m.player} in {node.body}" for m in arr.bodies[node.body].members
+                           if arr.span_of(m).status(ctx.day) == "possibly")
+    return list(dict.fromkeys(out))
 
 
 # ---------------------------------------------------------------------- who commands
@@ -711,15 +731,12 @@ def vetoes(rules: Rules, arrangement: str, action: str | None = None, *, as_of: 
     bodies = []
     if action is None:
         ctx = _Ctx(arr, day, None, True)
-        g = rules.game(arr)
         for b in arr.model.bodies:
-            f = _body_func(rules, ctx, b, None)
-            a = _analysis(rules, arr, f)
+            a = _analysis(rules, arr, _body_func(rules, ctx, b, None))
             members = [x.player for x in _members(ctx, b, None)]
             bodies.append({"body": b.id, "name": b.name, "rule": _rule_text(b.rule, len(members)),
                            "members": members, **a, "sources": rules.evidence(b, basis=b.rule_basis,
                                                                                sources=b.rule_sources)})
-            del f, g
     return {"arrangement": arr.model.id, "as_of": day.isoformat(), "as_of_basis": basis, "actions": rows,
             "bodies": bodies}
 
@@ -963,17 +980,13 @@ def body_game(rules: Rules, ctx: _Ctx, body):
         return pw.unanimity(members)
     vetoes = [v for v in rule.vetoes if v in members]
     if rule.kind == "majority":
-        k = rule.count if rule.count is not None else (
-            _share_count(rule.at_least, n, strict=False) if rule.at_least else
-            _share_count(rule.more_than, n, strict=True))
-        game = pw.majority(members, k)
+        game = pw.majority(members, _majority_count(rule, n))
     elif rule.kind == "weighted":
         game = pw.WeightedGame(members, [rule.weights[p] for p in members], rule.quota)
     else:
         pops = [rule.population[p] for p in members]
-        game = pw.MultiGame.all_of(
-            pw.majority(members, _share_count(rule.members_at_least, n, strict=False)),
-            pw.WeightedGame(members, pops, _share_count(rule.population_at_least, sum(pops), strict=False)))
+        k1, q2 = _double_majority_quotas(rule, n, sum(pops))
+        game = pw.MultiGame.all_of(pw.majority(members, k1), pw.WeightedGame(members, pops, q2))
         if rule.blocking_minority_at_least:
             game = pw.MultiGame.any_of(game, pw.majority(members, n - rule.blocking_minority_at_least + 1))
     if vetoes:

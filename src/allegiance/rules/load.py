@@ -263,7 +263,7 @@ class _Checker:
             self.add(("initial_mode",), f"undeclared mode {m.initial_mode!r}")
         seen: dict[str, tuple] = {}
 
-        def unique(kind: str, rid: str, path: tuple) -> None:
+        def unique(rid: str, path: tuple) -> None:
             if rid in seen:
                 self.add(path + ("id",), f"duplicate id {rid!r} in this arrangement "
                                          f"(first used on line {self.arr.line(seen[rid])})")
@@ -272,13 +272,13 @@ class _Checker:
 
         for i, body in enumerate(m.bodies):
             path = ("bodies", i)
-            unique("body", body.id, path)
+            unique(body.id, path)
             self.arr.bodies[body.id] = body
             self.evidence(body, path)
             self.body(body, path)
         for i, t in enumerate(m.transitions):
             path = ("transitions", i)
-            unique("transition", t.id, path)
+            unique(t.id, path)
             self.evidence(t, path)
             for key, mode in (("from", t.from_), ("to", t.to)):
                 if mode not in m.modes:
@@ -288,14 +288,14 @@ class _Checker:
                 self.add(path + ("to",), "a transition must change the mode")
             self.condition(data["transitions"][i]["requires"], path + ("requires",))
         for i, f in enumerate(m.forces):
-            unique("force", f.id, ("forces", i))
+            unique(f.id, ("forces", i))
             self.arr.forces[f.id] = f
         for i, f in enumerate(m.forces):
             self.force(f, ("forces", i), data["forces"][i])
         self.command_cycles()
         for i, a in enumerate(m.actions):
             path = ("actions", i)
-            unique("action", a.id, path)
+            unique(a.id, path)
             self.arr.paths[id(a)] = path
             if a.territory is not None:
                 self.player(a.territory, path + ("territory",))
@@ -303,13 +303,13 @@ class _Checker:
                 self.player(a.actor, path + ("actor",))
             for j, prov in enumerate(a.provisions):
                 ppath = path + ("provisions", j)
-                unique("provision", prov.id, ppath)
+                unique(prov.id, ppath)
                 self.evidence(prov, ppath)
                 self.condition(data["actions"][i]["provisions"][j]["requires"], ppath + ("requires",))
             self.contradictions(a, path)
         for i, prop in enumerate(m.properties):
             path = ("properties", i)
-            unique("property", prop.id, path)
+            unique(prop.id, path)
             self.arr.paths[id(prop)] = path
             if prop.state is not None:
                 self.player(prop.state, path + ("state",))
@@ -425,7 +425,7 @@ class _Checker:
             for mode in c.modes:
                 if mode not in self.m.modes:
                     self.add(cpath + ("modes",), f"undeclared mode {mode!r}")
-                elif mode in covered and self._overlap(f.command[covered[mode]], c, path):
+                elif mode in covered and self._overlap(f.command[covered[mode]], c):
                     self.add(cpath + ("modes",), f"contradictory command: mode {mode!r} is already given on line "
                                                  f"{self.arr.line(path + ('command', covered[mode]))} for an "
                                                  f"overlapping period")
@@ -448,7 +448,7 @@ class _Checker:
             if c.appointed_by is not None:
                 self.condition(data["command"][j]["appointed_by"], cpath + ("appointed_by",))
 
-    def _overlap(self, a, b, fpath) -> bool:
+    def _overlap(self, a, b) -> bool:
         sa, sb = self.arr.spans.get(self.arr.paths.get(id(a))), self.arr.spans.get(self.arr.paths.get(id(b)))
         if sa is None or sb is None:
             return True
@@ -488,7 +488,7 @@ class _Checker:
                 b = provs[k]
                 ca = self.arr.conditions.get(path + ("provisions", j, "requires"))
                 cb = self.arr.conditions.get(path + ("provisions", k, "requires"))
-                if ca is None or cb is None or not self._overlap(a, b, path):
+                if ca is None or cb is None or not self._overlap(a, b):
                     continue
                 ma, mb = _required_modes(ca, self.m.modes), _required_modes(cb, self.m.modes)
                 if not (ma & mb) and not any(isinstance(n, Never) for n in (*walk(ca), *walk(cb))):

@@ -45,11 +45,6 @@ assert set(MODES) == {"peacetime", "threatened-period", "wartime"}
 Fraction_ = Annotated[str, StringConstraints(pattern=r"^\d+/\d+$")]
 
 
-def _share(v: Any) -> Any:
-    # "2/3" stays text; an int percentage is refused by the pattern, as is a float.
-    return v
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
