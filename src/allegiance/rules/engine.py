@@ -526,18 +526,17 @@ def can(rules: Rules, action: str, *, arrangement: str, mode: str | None = None,
     ab = _expand_consent(rules, arr, abstain) if abstain else set()
     if yes is not None:
         ab -= yes
-    answers = {}
-    for lenient in (True, False):
-        ctx = _Ctx(arr, day, mode, lenient)
-        f = _action_func(rules, ctx, act)
-        a = _analysis(rules, arr, f)
-        if yes is not None and f is not None:
-            a["permitted"] = _permitted(rules, ctx, act, yes, ab)
-        else:
-            a["permitted"] = None
-        answers[lenient] = (ctx, f, a)
-    ctx, f, out = answers[True]
-    strict = answers[False][2]
+    ctx = _Ctx(arr, day, mode, True)
+    f = _action_func(rules, ctx, act)
+    out = _analysis(rules, arr, f)
+    out["permitted"] = _permitted(rules, ctx, act, yes, ab) if yes is not None and f is not None else None
+    strict = out
+    if _fuzzy_on(rules, arr, day):  # the stricter reading, only where something is possibly in force
+        sctx = _Ctx(arr, day, mode, False)
+        sf = _action_func(rules, sctx, act)
+        g = rules.game(arr)
+        strict = {"possible": None if sf is None else sf != g.false,
+                  "permitted": _permitted(rules, sctx, act, yes, ab) if yes is not None and sf is not None else None}
     uncertain = _uncertain(rules, ctx, act)
     unknown = None
     if f is None:
@@ -564,6 +563,19 @@ def can(rules: Rules, action: str, *, arrangement: str, mode: str | None = None,
         "unknown_reason": unknown, "uncertain": uncertain,
         "proof": proof.to_json(), "sources": proof.all_sources(),
     }
+
+
+def _fuzzy_on(rules: Rules, arr: LoadedArrangement, day: date) -> bool:
+    """Is anything in the arrangement (or a statement it relies on) only possibly in force on ``day``?"""
+    from allegiance.rules.conditions import walk
+
+    key = ("fuzzy", arr.model.id, day)
+    if key not in rules._funcs:
+        rules._funcs[key] = (
+            any(span.status(day) == "possibly" for span in arr.spans.values())
+            or any(rules.statement_status(n.statement, day) == "possibly"
+                   for cond in arr.conditions.values() for n in walk(cond) if isinstance(n, Holds)))
+    return rules._funcs[key]
 
 
 def _permitted(rules: Rules, ctx: _Ctx, act, yes: set[str], ab: set[str]) -> bool:
