@@ -154,6 +154,12 @@ _LIST = [
        ("state", "organisation"), object=("state",), roles=()),
     _p("successor-of", "The state continues or succeeds the object state.", ("state",), object=("state",),
        roles=("continuator", "successor")),
+    _p("obligation", "The document binds its parties (or, with an object, the members of that organisation) "
+       "to an obligation (value: which).", ("document",), object=("organisation",), value="label",
+       labels=("mutual-defence", "mutual-assistance", "consultation", "non-aggression", "neutrality",
+               "no-foreign-bases"),
+       roles=(), object_required=False,
+       example="subject: north-atlantic-treaty, object: nato, value: mutual-defence"),
     _p("assessed-as", "An interpretation attributed to its source (assessments only; value: the label).",
        ANY, value="text", roles=(), assessment_only=True),
 ]
