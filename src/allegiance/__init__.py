@@ -10,6 +10,7 @@ The public API::
         rules = open_rules(store)                    # the shipped arrangements (the Union State, rival designs...)
         print(can(rules, "bring-russian-forces-into-blr", arrangement="union-state",
                   mode="threatened-period")["veto_states"])
+        print(status(store, "FIN", as_of=date(2024, 1, 1))["holding"])   # derived posture labels
 """
 
 from allegiance.errors import (
@@ -19,6 +20,7 @@ from allegiance.errors import (
     PowerError,
     Problem,
     RulesError,
+    StatusError,
     UnknownIdError,
     UnknownStateError,
 )
@@ -34,7 +36,20 @@ from allegiance.facts.query import (
 )
 from allegiance.facts.store import Store, open_store
 from allegiance.facts.time import FuzzyDate, parse_date, parse_day
-from allegiance.rules.engine import Rules, can, diff, list_arrangements, open_rules, power, verify, vetoes, who_commands
+from allegiance.report.assess import assess
+from allegiance.rules.engine import (
+    Rules,
+    can,
+    diff,
+    keeps_veto,
+    list_arrangements,
+    open_rules,
+    power,
+    verify,
+    vetoes,
+    who_commands,
+)
+from allegiance.status.engine import changes, compare, status, status_all
 
 __version__ = "0.1.0"
 
@@ -48,15 +63,20 @@ __all__ = [
     "Problem",
     "Rules",
     "RulesError",
+    "StatusError",
     "Store",
     "UnknownIdError",
     "UnknownStateError",
+    "assess",
     "can",
+    "changes",
     "check_seed_quotes",
+    "compare",
     "conflicts",
     "diff",
     "facts_as_of",
     "get_source",
+    "keeps_veto",
     "list_arrangements",
     "list_sources",
     "load_kb",
@@ -67,6 +87,8 @@ __all__ = [
     "power",
     "state_code",
     "statements_by_id",
+    "status",
+    "status_all",
     "timeline",
     "verify",
     "vetoes",

@@ -407,6 +407,128 @@ def verify(
     with _store() as store:
         _emit(_run(q, _rules(store), arrangement, prop, check=check, state=state, actions=_list(actions) or [],
                    effects=_list(effects) or [], territory=territory), as_json, render_verify)
+# ---------------------------------------------------------------------- status
+
+DAY = typer.Option(..., "--as-of", help="The day to ask about (YYYY-MM-DD), from 1990 to the knowledge base's horizon.")
+
+
+@app.command()
+def status(
+    state: Optional[str] = typer.Argument(None, help="A state (ISO alpha-3 such as BLR, or a name)."),
+    as_of: str = DAY,
+    all_states: bool = typer.Option(False, "--all", help="Every state in the knowledge base, one row each."),
+    as_json: bool = JSON,
+) -> None:
+    """The posture of a state on a day: each label, with its criteria, evidence and sources.
+
+    Attributed assessments are listed beside the derived labels, never mixed in.
+
+    Example: allegiance status BLR --as-of 2020-07-01
+    """
+    from allegiance.report.status import render_status, render_status_all
+    from allegiance.status.engine import status as q, status_all
+
+    day = _date(as_of, "--as-of", day=True)
+    if (state is None) == (not all_states):
+        _fail("name a STATE, or give --all for every state", 2)
+    with _store() as store:
+        if all_states:
+            _emit(_run(status_all, store, as_of=day), as_json, render_status_all)
+        else:
+            _emit(_run(q, store, state, as_of=day), as_json, render_status)
+
+
+@app.command()
+def compare(
+    states: list[str] = typer.Argument(..., help="Two or more states (BLR FIN AUT)."),
+    as_of: str = DAY,
+    as_json: bool = JSON,
+) -> None:
+    """Several states side by side on a day: one row per label.
+
+    Example: allegiance compare BLR FIN SWE AUT IRL CHE --as-of 2022-03-01
+    """
+    from allegiance.report.status import render_compare
+    from allegiance.status.engine import compare as q
+
+    day = _date(as_of, "--as-of", day=True)
+    with _store() as store:
+        _emit(_run(q, store, states, as_of=day), as_json, render_compare)
+
+
+@app.command()
+def changes(
+    state: str = typer.Argument(..., help="A state (ISO alpha-3 or a name)."),
+    start: str = typer.Option(..., "--from", help="The first day (YYYY-MM-DD)."),
+    end: str = typer.Option(..., "--to", help="The last day (YYYY-MM-DD)."),
+    as_json: bool = JSON,
+) -> None:
+    """When each label of a state changed between two days, and which criteria changed with it.
+
+    Example: allegiance changes FIN --from 2020-01-01 --to 2024-12-31
+    """
+    from allegiance.report.status import render_changes
+    from allegiance.status.engine import changes as q
+
+    lo, hi = _date(start, "--from", day=True), _date(end, "--to", day=True)
+    with _store() as store:
+        _emit(_run(q, store, state, start=lo, end=hi), as_json, render_changes)
+
+
+@app.command()
+def assess(
+    state: str = typer.Argument(..., help="A state (ISO alpha-3 or a name)."),
+    as_of: str = DAY,
+    since: Optional[str] = typer.Option(None, "--since", help="Also report what changed since this day."),
+    fmt: str = typer.Option("md", "--format", help="md, html or json."),
+    data: Optional[Path] = typer.Option(
+        None, "--data", envvar="ALLEGIANCE_DATA", help="The measure data store with imported UN votes "
+                                                       "(default: the usual one, if it exists).", dir_okay=False),
+    ideal: bool = typer.Option(False, "--ideal-points", help="Also estimate the ideal-point path from the "
+                                                            "imported votes (takes tens of seconds)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the brief to this file.",
+                                          dir_okay=False),
+) -> None:
+    """A written assessment of a state's posture on a day: a brief with footnoted sources.
+
+    Example: allegiance assess BLR --as-of 2023-01-01 --since 2020-07-01 --format md
+    """
+    from allegiance.report.assess import assess as q, render_html, render_markdown
+
+    if fmt not in ("md", "html", "json"):
+        _fail(f"--format {fmt!r}: expected md, html or json", 2)
+    day = _date(as_of, "--as-of", day=True)
+    since_day = _date(since, "--since", day=True)
+    if since_day is not None and since_day > day:
+        _fail(f"--since {since_day} is after --as-of {day}", 2)
+    data_store = _measure_data(data)
+    try:
+        with _store() as store:
+            doc = _run(q, store, state, as_of=day, since=since_day, data=data_store, ideal_points=ideal)
+    finally:
+        if data_store is not None:
+            data_store.close()
+    text = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n" if fmt == "json"
+            else render_html(doc) if fmt == "html" else render_markdown(doc))
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}", err=True)
+    else:
+        typer.echo(text, nl=False)
+
+
+def _measure_data(path: Path | None):
+    """The measure data store if one exists (read-only), else None: the brief then says no votes are imported."""
+    from allegiance.measure.store import default_data_path, open_data
+
+    p = path or default_data_path()
+    if not Path(p).exists():
+        if path is not None:
+            _fail(f"--data {path}: no such data store (import votes with `allegiance data import`)", 2)
+        return None
+    return _run(open_data, p)
+
+
 from allegiance.measure.cli import register as _register_measure  # noqa: E402 -- issue 4: data, align, cohesion
 
 _register_measure(app)

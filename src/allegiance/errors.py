@@ -10,6 +10,7 @@ The hierarchy::
     ├── RulesError                  a rules question that cannot be answered as asked (undeclared mode, bad consent list)
     ├── VoteInputError              roll-call votes an estimator cannot use (empty, unknown codes, a session without votes)
     ├── PowerError                  a voting game that cannot be built or computed as given (also a ValueError)
+    ├── StatusError                 a status question outside what the knowledge base covers (a date before 1990 or after its horizon)
     └── DataError                   the measure layer's data store (imported datasets)
         ├── DataImportError         a dataset file did not validate; carries every Problem found; nothing imported
         └── DataMissingError        a measure needs a dataset that has not been imported (says which import to run)
@@ -31,6 +32,7 @@ __all__ = [
     "Problem",
     "RulesError",
     "PowerError",
+    "StatusError",
     "DataError",
     "DataImportError",
     "DataMissingError",
@@ -96,6 +98,12 @@ class PowerError(AllegianceError, ValueError):
     The message says what is wrong (which player, which weight, which quota);
     a caller that read the game from a file adds the file and line.
     """
+
+
+class StatusError(AllegianceError, ValueError):
+    """A status question the knowledge base does not cover: says the coverage and what to ask instead."""
+
+
 class DataError(AllegianceError):
     """Something wrong with the measure layer's data store or a dataset file."""
 

@@ -934,6 +934,64 @@ def verify(rules: Rules, arrangement: str, prop: str | None = None, *, check: st
             "modes": prop_modes, "counterexample": None}
 
 
+def keeps_veto(rules: Rules, arrangement: str, *, state: str, effects: Iterable[str], as_of: date,
+               territory: str | None = None) -> dict:
+    """Whether ``state`` can block every action with one of ``effects`` (on ``territory``), in every mode, on one day.
+
+    The status layer's veto criteria ask this of each arrangement a state is party to. ``holds`` is
+    True when the state blocks every matching action that some coalition could take, in every mode;
+    False with a counterexample (action, mode, a winning coalition without the state, its proof);
+    None when no matching action has a provision in force that day, or when the answer turns on a
+    provision only possibly in force (a fuzzy date), with ``reason`` saying which.
+    """
+    arr = rules.arrangement(arrangement)
+    members = [m for b in arr.model.bodies for m in b.members if rules.cat.state_of(m.player) == state]
+    if members and not any(_Ctx(arr, as_of, None, True).on(m) for m in members):
+        return {"arrangement": arr.model.id, "state": state, "as_of": as_of.isoformat(), "effects": sorted(effects),
+                "territory": territory, "actions": [], "holds": None, "counterexample": None, "checked": [],
+                "sources": [], "reason": f"{state} is not a member of any body of {arr.model.id} on {as_of}"}
+    effects = set(effects)
+    acts = [a for a in arr.model.actions if effects & set(a.effects)
+            and (territory is None or a.territory in (None, territory))]
+    by_state = _state_players(rules, arr)
+    group = set(by_state.get(state, []))
+    g = rules.game(arr)
+    base = {"arrangement": arr.model.id, "state": state, "as_of": as_of.isoformat(), "effects": sorted(effects),
+            "territory": territory, "actions": [a.id for a in acts]}
+    if not acts:
+        return {**base, "holds": None, "reason": f"{arr.model.id} has no action with effect {', '.join(sorted(effects))}"
+                + (f" on {territory}" if territory else ""), "counterexample": None, "checked": [], "sources": []}
+    answers = []
+    for lenient in (False, True):
+        checked, bad, sources = [], None, []
+        for m in arr.model.modes:
+            ctx = _Ctx(arr, as_of, m, lenient)
+            for act in acts:
+                f = _action_func(rules, ctx, act)
+                if f is None:
+                    continue
+                checked.append({"action": act.id, "mode": m, "possible": f != g.false})
+                for prov in _provisions(ctx, act):
+                    sources.extend(rules.evidence(prov))
+                v = _violation(rules, g, "veto", f, group)
+                if v is not None and bad is None:
+                    proof = _action_proof(rules, ctx, act, set(v[0]), set())
+                    bad = {"action": act.id, "mode": m, "coalition": sorted(v[0]), "why": v[1],
+                           "proof": proof.to_json(), "sources": proof.all_sources()}
+        answers.append((checked, bad, _dedup(sources)))
+    (s_checked, s_bad, _), (l_checked, l_bad, l_sources) = answers
+    if not l_checked:
+        return {**base, "holds": None, "reason": f"no provision of {arr.model.id} on "
+                f"{', '.join(a.id for a in acts)} is in force on {as_of.isoformat()}",
+                "counterexample": None, "checked": [], "sources": []}
+    if (s_bad is None) != (l_bad is None) or not s_checked:
+        return {**base, "holds": None, "reason": f"the answer turns on a provision of {arr.model.id} only possibly "
+                f"in force on {as_of.isoformat()} (a fuzzy date)", "counterexample": l_bad,
+                "checked": l_checked, "sources": l_sources}
+    return {**base, "holds": l_bad is None, "reason": None, "counterexample": l_bad, "checked": l_checked,
+            "sources": l_sources}
+
+
 def _violation(rules: Rules, g: Game, check: str, f, group: set[str]):
     if check == "veto":
         if f == g.false:

@@ -1,0 +1,14 @@
+"""Status: the posture of a state on a day, by explicit criteria, with evidence and attributed assessments.
+
+>>> from datetime import date
+>>> from allegiance import open_store
+>>> from allegiance.status import status
+>>> status(open_store(), "BLR", as_of=date(2020, 7, 1))["holding"]  # doctest: +SKIP
+"""
+
+from allegiance.status.criteria import CRITERIA, Criterion
+from allegiance.status.engine import COVERAGE_START, changes, compare, coverage, status, status_all
+from allegiance.status.labels import ASSESSMENT_LABELS, LABELS, Label
+
+__all__ = ["status", "status_all", "compare", "changes", "coverage", "COVERAGE_START", "CRITERIA", "Criterion",
+           "LABELS", "Label", "ASSESSMENT_LABELS"]

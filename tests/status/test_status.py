@@ -1,0 +1,209 @@
+"""Status mechanics: three-valued labels, coverage errors, assessments kept apart, the CLI and the brief."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from allegiance.cli import app
+from allegiance.errors import StatusError, UnknownStateError
+from allegiance.status import ASSESSMENT_LABELS, CRITERIA, LABELS, changes, compare, status, status_all
+from allegiance.status.criteria import Context, evaluate
+from allegiance.status.index import Index
+from allegiance.status.labels import truth
+
+runner = CliRunner()
+
+
+def _r(v):
+    return {"result": {True: "met", False: "not-met", None: "unknown"}[v]}
+
+
+def test_kleene_truth_tables():
+    for a in (True, False, None):
+        for b in (True, False, None):
+            res = {"a": _r(a), "b": _r(b)}
+            both = truth(("all", "a", "b"), res)
+            either = truth(("any", "a", "b"), res)
+            assert both is (False if False in (a, b) else None if None in (a, b) else True)
+            assert either is (True if True in (a, b) else None if None in (a, b) else False)
+        assert truth(("not", "a"), {"a": _r(a)}) is (None if a is None else not a)
+
+
+def test_status_json_shape(shipped_store):
+    d = status(shipped_store, "Belarus", as_of=date(2020, 7, 1))
+    assert d["state"] == "BLR" and d["as_of"] == "2020-07-01"
+    for key in ("labels", "memberships", "assessments", "criteria", "holding", "disagreements"):
+        assert key in d
+    lb = next(x for x in d["labels"] if x["label"] == "de-facto-neutral")
+    assert lb["holds"] is True
+    for c in lb["criteria"]:
+        assert {"id", "description", "result", "evidence", "sources", "part"} <= set(c)
+    # every met criterion of a holding label shows its evidence or sources, with quotes
+    for c in lb["criteria"]:
+        if c["result"] == "met" and c["part"] == "required" and not c["closed_world"]:
+            assert c["sources"] and all(s["quote"] for s in c["sources"])
+    assert {m["organisation"] for m in d["memberships"]} >= {"csto", "nam", "union-state"}
+
+
+def test_veto_criterion_comes_from_the_rules_engine(shipped_store):
+    d = status(shipped_store, "BLR", as_of=date(2020, 7, 1))
+    c = next(x for x in d["criteria"] if x["id"] == "veto-foreign-forces")
+    arrs = {a["arrangement"]: a for a in c["arrangements"]}
+    assert arrs["union-state"]["holds"] is True
+    assert "airbase-syria-model" not in arrs  # a design, never in force
+    assert any(ch["action"] == "bring-russian-forces-into-blr" for ch in arrs["union-state"]["checked"])
+
+
+def test_attributed_assessments_are_shown_and_disagreement_is_named(shipped_store):
+    d = status(shipped_store, "BLR", as_of=date(2023, 1, 1))
+    by_id = {a["id"]: a for a in d["assessments"]}
+    a = by_id["blr-de-facto-neutral-assessment"]
+    assert a["by"] == "Arseny Sivitsky" and a["derived_holds"] is False and a["agreement"] == "disagrees"
+    assert a in d["disagreements"]
+    assert by_id["blr-active-enabler-euiss"]["agreement"] == "agrees"
+    d = status(shipped_store, "BLR", as_of=date(2020, 7, 1))
+    assert {a["id"]: a["agreement"] for a in d["assessments"]}["blr-de-facto-neutral-assessment"] == "agrees"
+
+
+def test_assessments_never_enter_the_derived_labels(shipped_store):
+    """Every criterion of every state on several days answers the same with every assessment removed."""
+    full = Index(shipped_store)
+    bare = Index(shipped_store)
+    for key in [k for k in bare.by_subject if k[0] == "assessed-as"]:
+        del bare.by_subject[key]
+    bare.by_pred["assessed-as"] = []
+    assert full.by_pred["assessed-as"], "the knowledge base should hold attributed assessments"
+    from allegiance.status.engine import _rules_loader
+
+    load = _rules_loader(shipped_store)
+    for day in (date(1995, 1, 1), date(2020, 7, 1), date(2023, 1, 1)):
+        for s in full.states:
+            a = Context(full, s, day, rules_loader=load)
+            b = Context(bare, s, day, rules_loader=load)
+            for cid in CRITERIA:
+                assert evaluate(a, cid)["result"] == evaluate(b, cid)["result"], (s, day, cid)
+
+
+def test_assessment_mapping_names_real_assessments(shipped_store):
+    ix = Index(shipped_store)
+    for sid, (label, says) in ASSESSMENT_LABELS.items():
+        assert sid in ix.recs and ix.recs[sid].kind == "assessment", sid
+        assert label in LABELS and isinstance(says, bool)
+
+
+def test_definitions_cite_statements_that_exist(shipped_store):
+    ids = {r[0] for r in shipped_store.con.execute("SELECT id FROM statements").fetchall()}
+    for c in CRITERIA.values():
+        assert set(c.basis) <= ids, c.id
+    for lb in LABELS.values():
+        assert set(lb.basis) <= ids, lb.id
+        from allegiance.status.labels import criteria_of
+
+        assert {cid for cid, _ in criteria_of(lb.formula)} | set(lb.context) <= set(CRITERIA)
+
+
+def test_unknown_state_and_dates_outside_coverage(shipped_store):
+    with pytest.raises(UnknownStateError, match="not a state the knowledge base covers"):
+        status(shipped_store, "JPN", as_of=date(2020, 1, 1))
+    with pytest.raises(UnknownStateError):
+        status(shipped_store, "Atlantis", as_of=date(2020, 1, 1))
+    with pytest.raises(StatusError, match="before the coverage"):
+        status(shipped_store, "BLR", as_of=date(1989, 12, 31))
+    with pytest.raises(StatusError, match="horizon"):
+        status(shipped_store, "BLR", as_of=date(2099, 1, 1))
+    with pytest.raises(StatusError, match="before --from"):
+        changes(shipped_store, "BLR", start=date(2021, 1, 1), end=date(2020, 1, 1))
+
+
+def test_unknown_is_answered_with_its_reason(shipped_store):
+    d = status(shipped_store, "FIN", as_of=date(2024, 6, 1))
+    lb = next(x for x in d["labels"] if x["label"] == "de-facto-neutral")
+    assert lb["holds"] is None and lb["reason"].startswith("unknown, because veto-foreign-forces is unknown")
+
+
+def test_changes_finds_the_accessions_and_why(shipped_store):
+    d = changes(shipped_store, "FIN", start=date(2020, 1, 1), end=date(2025, 1, 1))
+    by_date = {e["date"]: e for e in d["changes"]}
+    assert "2022-05-18" in by_date and "2023-04-04" in by_date
+    moved = {x["label"]: (x["from"], x["to"]) for x in by_date["2023-04-04"]["labels"]}
+    assert moved["allied"] == (False, True) and moved["post-neutral"] == (True, False)
+    assert any(b["criterion"] == "mutual-defence" for b in by_date["2023-04-04"]["because"])
+    d = changes(shipped_store, "BLR", start=date(2019, 1, 1), end=date(2023, 1, 1))
+    assert [e["date"] for e in d["changes"]] == ["2022-02-24"]
+
+
+def test_status_all_and_compare(shipped_store):
+    d = status_all(shipped_store, as_of=date(2020, 7, 1))
+    rows = {r["state"]: r["labels"] for r in d["states"]}
+    assert d["count"] == len(rows) > 30 and rows["CHE"]["permanently-neutral"] is True
+    assert rows["USA"]["allied"] is True
+    c = compare(shipped_store, ["BLR", "AUT"], as_of=date(2020, 7, 1))
+    vals = {r["label"]: r["values"] for r in c["rows"]}
+    assert vals["de-facto-neutral"] == {"BLR": True, "AUT": False}
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_cli_status_compare_changes(cache_dir):
+    r = run("status", "BLR", "--as-of", "2020-07-01", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert {"state", "as_of", "labels", "memberships", "assessments"} <= set(d)
+    r = run("status", "BLR", "--as-of", "2020-07-01")
+    assert "de-facto-neutral" in r.stdout and "Sources:" in r.stdout
+    r = run("status", "--all", "--as-of", "2020-07-01")
+    assert r.exit_code == 0 and "BLR" in r.stdout
+    r = run("compare", "FIN", "SWE", "--as-of", "2023-06-01")
+    assert r.exit_code == 0 and "FIN" in r.stdout
+    r = run("changes", "SWE", "--from", "2020-01-01", "--to", "2025-01-01")
+    assert "2024-03-07" in r.stdout
+
+
+@pytest.mark.parametrize("args,message", [
+    (("status", "--as-of", "2020-01-01"), "name a STATE"),
+    (("status", "Narnia", "--as-of", "2020-01-01"), "unknown state"),
+    (("status", "BLR", "--as-of", "1980-01-01"), "before the coverage"),
+    (("status", "BLR", "--as-of", "2020-13-01"), "--as-of"),
+    (("assess", "BLR", "--as-of", "2020-01-01", "--format", "pdf"), "expected md, html or json"),
+    (("assess", "BLR", "--as-of", "2020-01-01", "--since", "2021-01-01"), "after --as-of"),
+    (("assess", "BLR", "--as-of", "2020-01-01", "--data", "/nonexistent/votes.duckdb"), "no such data store"),
+])
+def test_cli_errors_are_one_line(cache_dir, args, message):
+    r = run(*args)
+    assert r.exit_code != 0
+    assert message in r.output and "Traceback" not in r.output
+
+
+def test_assess_formats(cache_dir, tmp_path, monkeypatch):
+    monkeypatch.delenv("ALLEGIANCE_DATA", raising=False)
+    monkeypatch.setattr("allegiance.measure.store.default_data_path", lambda: tmp_path / "none.duckdb")
+    r = run("assess", "BLR", "--as-of", "2023-01-01", "--since", "2020-07-01", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert [s["id"] for s in doc["sections"]] == ["summary", "memberships", "obligations", "posture", "vetoes",
+                                                 "behaviour", "assessments", "conflicts", "changes"]
+    # every footnote marker resolves to a footnote with a quote
+    import re
+
+    text = json.dumps(doc["sections"])
+    marks = {int(m) for m in re.findall(r"\[\^(\d+)\]", text)}
+    notes = {n["n"]: n for n in doc["footnotes"]}
+    assert marks and marks == set(notes) and all(notes[n]["quote"] for n in marks)
+    r = run("assess", "BLR", "--as-of", "2023-01-01", "--format", "html")
+    assert r.stdout.startswith("<!doctype html>") and 'id="fn-1"' in r.stdout and "<table>" in r.stdout
+    out = tmp_path / "brief.md"
+    r = run("assess", "FIN", "--as-of", "2024-01-01", "-o", str(out))
+    assert r.exit_code == 0 and out.read_text().startswith("# Finland: posture on 1 January 2024")
+
+
+def test_assessment_brief_snapshot(shipped_store, snapshot):
+    from allegiance.report.assess import assess, render_markdown
+
+    doc = assess(shipped_store, "BLR", as_of=date(2020, 7, 1), since=date(2014, 1, 1))
+    assert render_markdown(doc) == snapshot
