@@ -11,13 +11,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from allegiance.docgen import cli_reference, predicate_table, replace_block  # noqa: E402
+from allegiance.docgen import cli_reference, predicate_table, replace_block, status_tables  # noqa: E402
 
 
 def main() -> None:
     schema = ROOT / "docs" / "kb-schema.md"
     schema.write_text(replace_block(schema.read_text(), "predicates", predicate_table()))
     (ROOT / "docs" / "cli.md").write_text(cli_reference())
+    st = ROOT / "docs" / "status.md"
+    st.write_text(replace_block(st.read_text(), "status", status_tables()))
 
 
 if __name__ == "__main__":

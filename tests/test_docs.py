@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from allegiance.docgen import cli_reference, predicate_table, replace_block
+from allegiance.docgen import cli_reference, predicate_table, replace_block, status_tables
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -22,3 +22,8 @@ def test_every_command_is_in_the_reference():
     text = (DOCS / "cli.md").read_text()
     for name in command_names():
         assert f"## `allegiance {name}`" in text
+
+
+def test_status_tables_are_current():
+    text = (DOCS / "status.md").read_text()
+    assert replace_block(text, "status", status_tables()) == text, "run: python scripts/gen_docs.py"

@@ -49,3 +49,19 @@ def cli_reference() -> str:
         title = f"allegiance {name}" if name else "allegiance"
         parts.append(f"## `{title}`\n\n```text\n{res.output.rstrip()}\n```\n")
     return "\n".join(parts)
+
+
+def status_tables() -> str:
+    """The criteria and the labels of the status layer, from the code (docs/status.md)."""
+    from allegiance.status.criteria import CRITERIA
+    from allegiance.status.labels import LABELS, formula_text
+
+    rows = ["| criterion | what it tests | definition rests on | law or literature |", "|---|---|---|---|"]
+    for c in CRITERIA.values():
+        basis = ", ".join(f"`{b}`" for b in c.basis) or "—"
+        rows.append(f"| `{c.id}` | {c.definition} | {basis} | {c.law or '—'} |")
+    rows += ["", "| label | definition | formula (Kleene logic) | shown beside it |", "|---|---|---|---|"]
+    for lb in LABELS.values():
+        ctx = ", ".join(f"`{x}`" for x in lb.context) or "—"
+        rows.append(f"| `{lb.id}` | {lb.definition} | `{formula_text(lb.formula)}` | {ctx} |")
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,70 @@
+"""Benchmark of the status layer (allegiance.status). Prints a Markdown report.
+
+    .venv/bin/python benchmarks/bench_status.py           # for docs/performance.md (~1 min)
+    .venv/bin/python benchmarks/bench_status.py --quick
+
+Target (issue 5): the status of every state in the knowledge base for every year
+1990-2025 (1 July of each year) under 5 s. Measured from a compiled store opened
+afresh for each run, so each run includes building the status index and loading
+the arrangements for the veto criteria ("cold"); "warm" repeats the sweep on a
+store whose index and rules are already loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _common import machine, timed  # noqa: E402
+
+from allegiance.facts.store import open_store  # noqa: E402
+from allegiance.status import status, status_all  # noqa: E402
+
+YEARS = range(1990, 2026)
+
+
+def sweep(store) -> int:
+    n = 0
+    for y in YEARS:
+        n += status_all(store, as_of=date(y, 7, 1))["count"]
+    return n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    reps = 2 if args.quick else 5
+    open_store().close()  # compile once, outside the timings
+
+    def cold():
+        with open_store() as store:
+            return sweep(store)
+
+    t_cold, n = timed(cold, reps)
+    store = open_store()
+    sweep(store)
+    t_warm, _ = timed(lambda: sweep(store), reps)
+    t_one, _ = timed(lambda: status(store, "BLR", as_of=date(2020, 7, 1)), reps * 20)
+    med = statistics.median
+    print(f"## Status layer ({date.today().isoformat()})\n")
+    print(f"Machine: {machine()}\n")
+    print("| measure | target | median (min-max) |")
+    print("|---|---|---|")
+    print(f"| every state x every year 1990-2025 ({n} answers), cold | < 5 s | "
+          f"{med(t_cold):.2f} s ({min(t_cold):.2f}-{max(t_cold):.2f}) |")
+    print(f"| the same, warm | - | {med(t_warm):.2f} s ({min(t_warm):.2f}-{max(t_warm):.2f}) |")
+    print(f"| one full `status` (BLR, 2020-07-01, with evidence and assessments), warm | - | "
+          f"{med(t_one) * 1000:.1f} ms |")
+    print(f"\n{reps} runs each; per answer (warm): {med(t_warm) / n * 1000:.2f} ms.")
+
+
+if __name__ == "__main__":
+    main()
