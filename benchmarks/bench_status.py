@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import machine, timed  # noqa: E402
+from _common import machine, timed
 
-from allegiance.facts.store import open_store  # noqa: E402
-from allegiance.status import status, status_all  # noqa: E402
+from allegiance.facts.store import open_store
+from allegiance.status import status, status_all
 
 YEARS = range(1990, 2026)
 

@@ -2,7 +2,12 @@
 
 from pathlib import Path
 
-from allegiance.docgen import cli_reference, predicate_table, replace_block, status_tables
+from allegiance.docgen import (
+    cli_reference,
+    predicate_table,
+    replace_block,
+    status_tables,
+)
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

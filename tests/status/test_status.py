@@ -10,7 +10,15 @@ from typer.testing import CliRunner
 
 from allegiance.cli import app
 from allegiance.errors import StatusError, UnknownStateError
-from allegiance.status import ASSESSMENT_LABELS, CRITERIA, LABELS, changes, compare, status, status_all
+from allegiance.status import (
+    ASSESSMENT_LABELS,
+    CRITERIA,
+    LABELS,
+    changes,
+    compare,
+    status,
+    status_all,
+)
 from allegiance.status.criteria import Context, evaluate
 from allegiance.status.index import Index
 from allegiance.status.labels import truth

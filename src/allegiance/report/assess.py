@@ -19,7 +19,7 @@ from typing import Any
 from allegiance.errors import DataError
 from allegiance.facts.store import Store
 
-__all__ = ["assess", "render_markdown", "render_html"]
+__all__ = ["assess", "render_html", "render_markdown"]
 
 _YN = {True: "holds", False: "does not hold", None: "unknown"}
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["render_status", "render_status_all", "render_compare", "render_changes"]
+__all__ = ["render_changes", "render_compare", "render_status", "render_status_all"]
 
 _YN = {True: "holds", False: "no", None: "unknown"}
 _SHORT = {True: "yes", False: "no", None: "?"}

@@ -7,8 +7,26 @@
 """
 
 from allegiance.status.criteria import CRITERIA, Criterion
-from allegiance.status.engine import COVERAGE_START, changes, compare, coverage, status, status_all
+from allegiance.status.engine import (
+           COVERAGE_START,
+           changes,
+           compare,
+           coverage,
+           status,
+           status_all,
+)
 from allegiance.status.labels import ASSESSMENT_LABELS, LABELS, Label
 
-__all__ = ["status", "status_all", "compare", "changes", "coverage", "COVERAGE_START", "CRITERIA", "Criterion",
-           "LABELS", "Label", "ASSESSMENT_LABELS"]
+__all__ = [
+           "ASSESSMENT_LABELS",
+           "COVERAGE_START",
+           "CRITERIA",
+           "LABELS",
+           "Criterion",
+           "Label",
+           "changes",
+           "compare",
+           "coverage",
+           "status",
+           "status_all",
+]

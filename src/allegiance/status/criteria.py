@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from allegiance.status.index import MEMBER_ROLES, WAR_ROLES, Index, Rec
+from allegiance.status.index import MEMBER_ROLES, Index, Rec
 
-__all__ = ["Criterion", "CRITERIA", "Context", "evaluate"]
+__all__ = ["CRITERIA", "Context", "Criterion", "evaluate"]
 
 MET, NOT_MET, UNKNOWN = "met", "not-met", "unknown"
 

@@ -15,9 +15,15 @@ from allegiance.facts.query import state_code
 from allegiance.facts.store import Store
 from allegiance.status.criteria import CRITERIA, Context, evaluate
 from allegiance.status.index import Index, index_of
-from allegiance.status.labels import ASSESSMENT_LABELS, LABELS, criteria_of, formula_text, truth
+from allegiance.status.labels import (
+    ASSESSMENT_LABELS,
+    LABELS,
+    criteria_of,
+    formula_text,
+    truth,
+)
 
-__all__ = ["status", "status_all", "compare", "changes", "COVERAGE_START", "coverage"]
+__all__ = ["COVERAGE_START", "changes", "compare", "coverage", "status", "status_all"]
 
 COVERAGE_START = date(1990, 1, 1)
 

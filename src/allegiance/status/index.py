@@ -16,7 +16,7 @@ from typing import Any
 
 from allegiance.facts.store import Store
 
-__all__ = ["Rec", "Index", "index_of", "MEMBER_ROLES", "WAR_ROLES"]
+__all__ = ["MEMBER_ROLES", "WAR_ROLES", "Index", "Rec", "index_of"]
 
 # The predicates the criteria read.
 _PREDICATES = ("member-of", "party-to", "obligation", "neutrality", "aim", "stationed-in", "leased-to",

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Label", "LABELS", "ASSESSMENT_LABELS", "truth", "formula_text"]
+__all__ = ["ASSESSMENT_LABELS", "LABELS", "Label", "formula_text", "truth"]
 
 
 @dataclass(frozen=True)
