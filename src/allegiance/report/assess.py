@@ -59,16 +59,19 @@ class _Doc:
 
 
 def _label_sentence(status: dict[str, Any]) -> tuple[list[str], list[str], list[str]]:
-    yes = [lb["name"].lower() for lb in status["labels"] if lb["holds"] is True]
-    no = [lb["name"].lower() for lb in status["labels"] if lb["holds"] is False]
-    unk = [lb["name"].lower() for lb in status["labels"] if lb["holds"] is None]
+    def lc(name: str) -> str:
+        return name[:1].lower() + name[1:]
+
+    yes = [lc(lb["name"]) for lb in status["labels"] if lb["holds"] is True]
+    no = [lc(lb["name"]) for lb in status["labels"] if lb["holds"] is False]
+    unk = [lc(lb["name"]) for lb in status["labels"] if lb["holds"] is None]
     return yes, no, unk
 
 
-def _join(words: list[str]) -> str:
+def _join(words: list[str], last: str = "and") -> str:
     if not words:
         return ""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
 def _cap(text: str) -> str:
@@ -93,9 +96,12 @@ def assess(store: Store, state: str, *, as_of: date, since: date | None = None, 
     blocks = doc.section("summary", "Summary")
     lead = f"On {_day(as_of)}, by the criteria of this tool, {name} is {_join(yes) or 'none of the postures defined'}."
     holding = [lb for lb in st["labels"] if lb["holds"] is True]
-    cites = "".join(doc.cite([s for c in lb["criteria"] if c["part"] == "required" and c["result"] == "met"
+    marks = "".join(doc.cite([s for c in lb["criteria"] if c["part"] == "required" and c["result"] == "met"
                               for s in c["sources"]], limit=2) for lb in holding)
+    cites = "".join(dict.fromkeys(re.findall(r"\[\^\d+\]", marks)))
     blocks.append({"type": "p", "text": lead + cites})
+    if no:
+        blocks.append({"type": "p", "text": f"It is not {_join(no, 'or')}."})
     if unk:
         blocks.append({"type": "p", "text": f"Undecided on the record: {_join(unk)}."})
     dis = st["disagreements"]
@@ -329,12 +335,15 @@ def _h(text: str) -> str:
                      html.escape(text))
 
 
+_STYLE = ("<style>body{font-family:Georgia,serif;max-width:52rem;margin:2rem auto;line-height:1.5}"
+          "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2rem .5rem;text-align:left}"
+          "ol.notes{font-size:.9rem}</style>")
+
+
 def render_html(doc: dict[str, Any]) -> str:
     out = ["<!doctype html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            f"<title>{html.escape(doc['title'])}</title>",
-           "<style>body{font-family:Georgia,serif;max-width:52rem;margin:2rem auto;line-height:1.5}"
-           "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2rem .5rem;text-align:left}"
-           "ol.notes{font-size:.9rem}</style>", "</head>", "<body>", f"<h1>{html.escape(doc['title'])}</h1>"]
+           _STYLE, "</head>", "<body>", f"<h1>{html.escape(doc['title'])}</h1>"]
     for sec in doc["sections"]:
         out.append(f'<section id="{html.escape(sec["id"])}"><h2>{html.escape(sec["title"])}</h2>')
         for b in sec["blocks"]:
