@@ -86,9 +86,11 @@ def test_assessments_never_enter_the_derived_labels(shipped_store):
         del bare.by_subject[key]
     bare.by_pred["assessed-as"] = []
     assert full.by_pred["assessed-as"], "the knowledge base should hold attributed assessments"
-    from allegiance.status.engine import _rules_loader
+    from functools import partial
 
-    load = _rules_loader(shipped_store)
+    from allegiance.status.engine import rules_for
+
+    load = partial(rules_for, shipped_store)
     for day in (date(1995, 1, 1), date(2020, 7, 1), date(2023, 1, 1)):
         for s in full.states:
             a = Context(full, s, day, rules_loader=load)

@@ -16,7 +16,7 @@ import re
 from datetime import date
 from typing import Any
 
-from allegiance.errors import DataError
+from allegiance.errors import AllegianceError, DataError
 from allegiance.facts.store import Store
 
 __all__ = ["assess", "render_html", "render_markdown"]
@@ -220,16 +220,15 @@ def assess(store: Store, state: str, *, as_of: date, since: date | None = None, 
 
 def _command(store: Store, code: str, as_of: date, doc: _Doc) -> list[dict[str, Any]]:
     from allegiance.rules.engine import who_commands
-    from allegiance.status.engine import _rules_loader
+    from allegiance.status.engine import rules_for
 
-    rules = _rules_loader(store)()
+    rules = rules_for(store)
     blocks = []
     for aid, arr in sorted(rules.book.arrangements.items()):
         m = arr.model
         if m.kind == "design" or code not in m.parties or not m.forces:
             continue
-        span = arr.spans.get(())
-        if span is not None and span.status(as_of) == "no":
+        if arr.in_force(as_of) == "no":
             continue
         items = []
         for force in m.forces:
@@ -276,7 +275,7 @@ def _voting(store: Store, data: Any, code: str, as_of: date, ideal_points: bool)
         try:
             table = ideal_vote_table(data, first=max(1, end - 1945 - 15))
             ip = ideal_command([code, "RUS", "USA"], votes=table)
-        except Exception as exc:  # noqa: BLE001 -- reported in the brief, never hidden
+        except AllegianceError as exc:  # no votes in the window, or none imported: said in the brief
             blocks.append({"type": "p", "text": f"Ideal points: not available ({exc})."})
         else:
             blocks.append({"type": "table", "header": ["State", "Session", "Ideal point", "Band"],

@@ -52,11 +52,9 @@ def _grid(states: list[str], labels: list[str], value) -> list[str]:
 
 def render_status_all(d: dict) -> str:
     out = [f"Every state as of {d['as_of']} (yes / no / ? unknown)", ""]
-    w = max(len(x) for x in d["labels"])
-    head = "state " + " ".join(f"{lb[:w]}" for lb in d["labels"])
-    out.append(head)
+    out.append("state " + " ".join(d["labels"]))
     for row in d["states"]:
-        cells = " ".join(f"{_SHORT[row['labels'][lb]]:^{len(lb[:w])}}" for lb in d["labels"])
+        cells = " ".join(f"{_SHORT[row['labels'][lb]]:^{len(lb)}}" for lb in d["labels"])
         out.append(f"{row['state']:<5} {cells}")
     return "\n".join(out) + "\n"
 

@@ -25,7 +25,7 @@ from allegiance.rules.logic import Game, TooManyCoalitions
 from allegiance.rules.proof import Proof
 
 __all__ = ["Rules", "open_rules", "can", "who_commands", "vetoes", "diff", "verify", "power", "RulesError",
-           "list_arrangements"]
+           "list_arrangements", "keeps_veto", "change_dates", "dedup_citations"]
 
 MWC_LIMIT = 200  # minimal winning coalitions listed in an answer (the count is always exact below 10,000)
 
@@ -68,7 +68,7 @@ class Rules:
         for cit in (*getattr(rec, "sources", ()), *sources):
             out.append({"source": cit.source, **self._source_meta.get(cit.source, {}), "quote": cit.quote,
                         "locator": cit.locator})
-        return _dedup(out)
+        return dedup_citations(out)
 
     def _statement_citations(self, sid: str) -> list[dict]:
         if sid not in self._statement_sources:
@@ -710,11 +710,12 @@ def who_commands(rules: Rules, force: str, *, arrangement: str, mode: str, as_of
         "commander": commander["id"] if commander else None,
         "commander_state": commander["state"] if commander else None,
         "chain": chain if exists else chain[:1], "reason": reason,
-        "sources": _dedup(s for link in chain for s in (*link.get("sources", []), *link.get("part_of_sources", []))),
+        "sources": dedup_citations(s for link in chain for s in (*link.get("sources", []), *link.get("part_of_sources", []))),
     }
 
 
-def _dedup(cits) -> list[dict]:
+def dedup_citations(cits) -> list[dict]:
+    """Citations without repeats of the same source and passage, in order."""
     seen, out = set(), []
     for c in cits:
         k = (c["source"], c["quote"])
@@ -906,7 +907,7 @@ def verify(rules: Rules, arrangement: str, prop: str | None = None, *, check: st
                                       and (P.territory is None or a.territory == P.territory))]
     if not acts:
         raise RulesError(f"property {P.id} matches no action of {arr.model.id}")
-    dates = _change_dates(arr)
+    dates = change_dates(arr)
     g = rules.game(arr)
     by_state = _state_players(rules, arr)
     group = set(by_state.get(P.state, [])) if P.state else set()
@@ -945,22 +946,20 @@ def keeps_veto(rules: Rules, arrangement: str, *, state: str, effects: Iterable[
     provision only possibly in force (a fuzzy date), with ``reason`` saying which.
     """
     arr = rules.arrangement(arrangement)
-    members = [m for b in arr.model.bodies for m in b.members if rules.cat.state_of(m.player) == state]
-    if members and not any(_Ctx(arr, as_of, None, True).on(m) for m in members):
-        return {"arrangement": arr.model.id, "state": state, "as_of": as_of.isoformat(), "effects": sorted(effects),
-                "territory": territory, "actions": [], "holds": None, "counterexample": None, "checked": [],
-                "sources": [], "reason": f"{state} is not a member of any body of {arr.model.id} on {as_of}"}
     effects = set(effects)
     acts = [a for a in arr.model.actions if effects & set(a.effects)
             and (territory is None or a.territory in (None, territory))]
-    by_state = _state_players(rules, arr)
-    group = set(by_state.get(state, []))
-    g = rules.game(arr)
     base = {"arrangement": arr.model.id, "state": state, "as_of": as_of.isoformat(), "effects": sorted(effects),
-            "territory": territory, "actions": [a.id for a in acts]}
+            "territory": territory, "actions": [a.id for a in acts], "holds": None, "reason": None,
+            "counterexample": None, "checked": [], "sources": []}
+    members = [m for b in arr.model.bodies for m in b.members if rules.cat.state_of(m.player) == state]
+    if members and not any(_Ctx(arr, as_of, None, True).on(m) for m in members):
+        return {**base, "actions": [], "reason": f"{state} is not a member of any body of {arr.model.id} on {as_of}"}
     if not acts:
-        return {**base, "holds": None, "reason": f"{arr.model.id} has no action with effect {', '.join(sorted(effects))}"
-                + (f" on {territory}" if territory else ""), "counterexample": None, "checked": [], "sources": []}
+        return {**base, "reason": f"{arr.model.id} has no action with effect {', '.join(sorted(effects))}"
+                + (f" on {territory}" if territory else "")}
+    group = set(_state_players(rules, arr).get(state, []))
+    g = rules.game(arr)
     answers = []
     for lenient in (False, True):
         checked, bad, sources = [], None, []
@@ -978,18 +977,16 @@ def keeps_veto(rules: Rules, arrangement: str, *, state: str, effects: Iterable[
                     proof = _action_proof(rules, ctx, act, set(v[0]), set())
                     bad = {"action": act.id, "mode": m, "coalition": sorted(v[0]), "why": v[1],
                            "proof": proof.to_json(), "sources": proof.all_sources()}
-        answers.append((checked, bad, _dedup(sources)))
+        answers.append((checked, bad, dedup_citations(sources)))
     (s_checked, s_bad, _), (l_checked, l_bad, l_sources) = answers
     if not l_checked:
-        return {**base, "holds": None, "reason": f"no provision of {arr.model.id} on "
-                f"{', '.join(a.id for a in acts)} is in force on {as_of.isoformat()}",
-                "counterexample": None, "checked": [], "sources": []}
+        return {**base, "reason": f"no provision of {arr.model.id} on {', '.join(a.id for a in acts)} is in force "
+                f"on {as_of.isoformat()}"}
+    found = {"counterexample": l_bad, "checked": l_checked, "sources": l_sources}
     if (s_bad is None) != (l_bad is None) or not s_checked:
-        return {**base, "holds": None, "reason": f"the answer turns on a provision of {arr.model.id} only possibly "
-                f"in force on {as_of.isoformat()} (a fuzzy date)", "counterexample": l_bad,
-                "checked": l_checked, "sources": l_sources}
-    return {**base, "holds": l_bad is None, "reason": None, "counterexample": l_bad, "checked": l_checked,
-            "sources": l_sources}
+        return {**base, **found, "reason": f"the answer turns on a provision of {arr.model.id} only possibly in "
+                f"force on {as_of.isoformat()} (a fuzzy date)"}
+    return {**base, **found, "holds": l_bad is None}
 
 
 def _violation(rules: Rules, g: Game, check: str, f, group: set[str]):
@@ -1020,10 +1017,10 @@ def _violation(rules: Rules, g: Game, check: str, f, group: set[str]):
     raise RulesError(f"unknown check {check!r}")
 
 
-def _change_dates(arr: LoadedArrangement) -> list[date]:
+def change_dates(arr: LoadedArrangement) -> list[date]:
     """The start of the arrangement, its described date, and every bound of every dated record in it."""
     days = set()
-    whole = arr.spans.get((), None)
+    whole = arr.spans.get(())
     for span in arr.spans.values():
         days.update(span.bounds())
     if arr.described is not None:

@@ -119,6 +119,11 @@ class LoadedArrangement:
     def span_of(self, record) -> Span:
         return self.spans.get(self.paths[id(record)], Span(None, None))
 
+    def in_force(self, day) -> str:
+        """Whether the arrangement as a whole is in force on ``day``: ``yes``, ``possibly`` or ``no``."""
+        span = self.spans.get(())
+        return span.status(day) if span is not None else "yes"
+
 
 @dataclass
 class Rulebook:

@@ -79,26 +79,24 @@ def brief(rec: Rec, status: str | None = None) -> dict[str, Any]:
 
 
 def cites(recs) -> list[dict[str, Any]]:
-    """The quoted citations of the records, without repeats, in order."""
-    out, seen = [], set()
-    for rec in recs:
-        for c in rec.obj.get("sources") or []:
-            key = (c["source"], c["quote"])
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append({"source": c["source"], "title": c.get("title"), "author": c.get("author"),
-                        "outlet": c.get("outlet"), "date": c.get("date"), "url": c.get("url"),
-                        "quote": c["quote"], "locator": c.get("locator"), "statement": rec.id})
-    return out
+    """The quoted citations of the records, in order (repeats are removed by ``_result``)."""
+    return [{"source": c["source"], "title": c.get("title"), "author": c.get("author"), "outlet": c.get("outlet"),
+             "date": c.get("date"), "url": c.get("url"), "quote": c["quote"], "locator": c.get("locator"),
+             "statement": rec.id} for rec in recs for c in rec.obj.get("sources") or []]
 
 
 def _result(result: str, reason: str, recs=(), *, statuses: dict[str, str] | None = None,
-            closed_world: bool = False, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+            closed_world: bool = False, sources: list[dict[str, Any]] = (),
+            extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A criterion's answer: the evidence is ``recs`` (statements); ``sources`` adds citations that come
+    from elsewhere (the rules engine's provisions)."""
+    from allegiance.rules.engine import dedup_citations
+
     recs = list(dict.fromkeys(recs))
     statuses = statuses or {}
     out = {"result": result, "reason": reason, "closed_world": closed_world,
-           "evidence": [brief(r, statuses.get(r.id)) for r in recs], "sources": cites(recs)}
+           "evidence": [brief(r, statuses.get(r.id)) for r in recs],
+           "sources": dedup_citations([*cites(recs), *sources])}
     if extra:
         out.update(extra)
     return out
@@ -296,6 +294,8 @@ def _foreign_forces(c: Context) -> dict[str, Any]:
     for who, pairs in sorted(by_who.items()):
         latest = _latest(pairs)
         pos = [(r, s) for r, s in latest if not r.negated]
+        # a general denial ("no troops stationed") is the evidence; a narrower one ("no permanent base")
+        # only where it is all there is
         neg = [(r, s) for r, s in latest if r.negated and r.role is None] or [(r, s) for r, s in latest if r.negated]
         if pos:
             (present if any(s == "yes" for _, s in pos) else maybe).extend(pos)
@@ -332,11 +332,6 @@ _ENTRY = ("foreign-forces-enter", "station-forces", "open-base")
 _OWN = ("use-own-forces", "activate-joint-force")
 
 
-def _in_force(c: Context, arr) -> str:
-    span = arr.spans.get(())
-    return span.status(c.day) if span is not None else "yes"
-
-
 def _veto_criterion(effects: tuple[str, ...], on_territory: bool, what: str) -> Callable[[Context], dict[str, Any]]:
     def test(c: Context) -> dict[str, Any]:
         rules = c.rules
@@ -347,7 +342,7 @@ def _veto_criterion(effects: tuple[str, ...], on_territory: bool, what: str) -> 
         answers = []
         for aid, arr in sorted(rules.book.arrangements.items()):
             m = arr.model
-            if m.kind == "design" or c.state not in m.parties or _in_force(c, arr) == "no":
+            if m.kind == "design" or c.state not in m.parties or arr.in_force(c.day) == "no":
                 continue
             a = keeps_veto(rules, aid, state=c.state, effects=effects, as_of=c.day,
                            territory=c.state if on_territory else None)
@@ -360,37 +355,23 @@ def _veto_criterion(effects: tuple[str, ...], on_territory: bool, what: str) -> 
         extra = {"arrangements": [{k: a[k] for k in ("arrangement", "holds", "reason", "actions", "checked",
                                                      "counterexample", "described_as_of", "caveat")}
                                   for a in answers]}
-        sources = [s for a in answers for s in a["sources"]]
         if not answers:
-            return {"result": UNKNOWN, "reason": f"no arrangement in force that the knowledge base encodes, with "
-                    f"{c.state} as a party, regulates {what}", "closed_world": False, "evidence": [],
-                    "sources": [], **extra}
+            return _result(UNKNOWN, f"no arrangement in force that the knowledge base encodes, with {c.state} as a "
+                           f"party, regulates {what}", extra=extra)
         bad = [a for a in answers if a["holds"] is False]
         if bad:
-            a = bad[0]
-            ce = a["counterexample"]
-            return {"result": NOT_MET, "reason": f"under {a['arrangement']}, {ce['action']} in {ce['mode']} "
-                    f"can be decided by {', '.join(ce['coalition'])} without {c.state}", "closed_world": False,
-                    "evidence": [], "sources": a["sources"], **extra}
+            a, ce = bad[0], bad[0]["counterexample"]
+            return _result(NOT_MET, f"under {a['arrangement']}, {ce['action']} in {ce['mode']} can be decided by "
+                           f"{', '.join(ce['coalition'])} without {c.state}", sources=a["sources"], extra=extra)
+        sources = [s for a in answers for s in a["sources"]]
         if any(a["holds"] is None for a in answers):
-            why = "; ".join(a["reason"] for a in answers if a["holds"] is None)
-            return {"result": UNKNOWN, "reason": why, "closed_world": False, "evidence": [], "sources": sources,
-                    **extra}
+            return _result(UNKNOWN, "; ".join(a["reason"] for a in answers if a["holds"] is None),
+                           sources=sources, extra=extra)
         caveats = [a["caveat"] for a in answers if a["caveat"]]
-        return {"result": MET, "reason": f"{c.state} can block {what} in every mode under "
-                + ", ".join(a["arrangement"] for a in answers) + ("; " + "; ".join(caveats) if caveats else ""),
-                "closed_world": False, "evidence": [], "sources": _dedup(sources), **extra}
+        return _result(MET, f"{c.state} can block {what} in every mode under "
+                       + ", ".join(a["arrangement"] for a in answers) + "".join(f"; {x}" for x in caveats),
+                       sources=sources, extra=extra)
     return test
-
-
-def _dedup(cits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out, seen = [], set()
-    for x in cits:
-        k = (x.get("source"), x.get("quote"))
-        if k not in seen:
-            seen.add(k)
-            out.append(x)
-    return out
 
 
 # behaviour in wars

@@ -8,6 +8,7 @@ changed between two days, and why. JSON shapes: ``docs/json.md``.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from allegiance.errors import StatusError, UnknownStateError
@@ -28,15 +29,14 @@ __all__ = ["COVERAGE_START", "changes", "compare", "coverage", "status", "status
 COVERAGE_START = date(1990, 1, 1)
 
 
-def _rules_loader(store: Store):
-    def load():
-        rules = store.cache.get("status-rules")
-        if rules is None:
-            from allegiance.rules.engine import open_rules
+def rules_for(store: Store):
+    """The shipped arrangements over ``store``, loaded on first use and kept with the store."""
+    rules = store.cache.get("status-rules")
+    if rules is None:
+        from allegiance.rules.engine import open_rules
 
-            rules = store.cache["status-rules"] = open_rules(store)
-        return rules
-    return load
+        rules = store.cache["status-rules"] = open_rules(store)
+    return rules
 
 
 def coverage(store: Store) -> tuple[date, date | None]:
@@ -44,14 +44,9 @@ def coverage(store: Store) -> tuple[date, date | None]:
     return COVERAGE_START, index_of(store).horizon
 
 
-def _check(store: Store, state: str, as_of: date) -> tuple[Index, str, str]:
+def _check_day(ix: Index, as_of: date) -> None:
     if not isinstance(as_of, date):
         raise StatusError(f"as_of must be a date, got {as_of!r}")
-    ix = index_of(store)
-    code, name = state_code(store, state)
-    if code not in ix.type or ix.type[code] != "state":
-        raise UnknownStateError(f"{state!r} ({code}) is not a state the knowledge base covers; "
-                                f"it covers {len(ix.states)}: run `allegiance status --all` to list them")
     if as_of < COVERAGE_START:
         raise StatusError(f"--as-of {as_of.isoformat()} is before the coverage of status questions, which starts "
                           f"on {COVERAGE_START.isoformat()}; ask about a day from then on")
@@ -59,6 +54,15 @@ def _check(store: Store, state: str, as_of: date) -> tuple[Index, str, str]:
         raise StatusError(f"--as-of {as_of.isoformat()} is after the knowledge base's horizon "
                           f"({ix.horizon.isoformat()}, the newest date any of its sources was read): "
                           "what holds later is not known; ask about a day up to the horizon")
+
+
+def _check(store: Store, state: str, as_of: date) -> tuple[Index, str, str]:
+    ix = index_of(store)
+    _check_day(ix, as_of)
+    code, name = state_code(store, state)
+    if ix.type.get(code) != "state":
+        raise UnknownStateError(f"{state!r} ({code}) is not a state the knowledge base covers; "
+                                f"it covers {len(ix.states)}: run `allegiance status --all` to list them")
     return ix, code, name
 
 
@@ -114,8 +118,12 @@ def _assessments(ix: Index, c: Context, labels: dict[str, dict[str, Any]]) -> li
 
 
 def _evaluate(store: Store, ix: Index, code: str, as_of: date) -> tuple[Context, dict[str, dict[str, Any]]]:
-    c = Context(ix, code, as_of, rules_loader=_rules_loader(store))
+    c = Context(ix, code, as_of, rules_loader=partial(rules_for, store))
     return c, {cid: evaluate(c, cid) for cid in CRITERIA}
+
+
+def _truths(results: dict[str, dict[str, Any]]) -> dict[str, bool | None]:
+    return {lb.id: truth(lb.formula, results) for lb in LABELS.values()}
 
 
 def status(store: Store, state: str, *, as_of: date) -> dict[str, Any]:
@@ -136,16 +144,14 @@ def status(store: Store, state: str, *, as_of: date) -> dict[str, Any]:
     }
 
 
-def _summary(store: Store, ix: Index, code: str, as_of: date) -> dict[str, Any]:
-    _, results = _evaluate(store, ix, code, as_of)
-    return {lb.id: truth(lb.formula, results) for lb in LABELS.values()}
+def _summary(store: Store, ix: Index, code: str, as_of: date) -> dict[str, bool | None]:
+    return _truths(_evaluate(store, ix, code, as_of)[1])
 
 
 def status_all(store: Store, *, as_of: date) -> dict[str, Any]:
     """Every state's labels on ``as_of`` (holds: true, false or null per label)."""
     ix = index_of(store)
-    if ix.states:
-        _check(store, ix.states[0], as_of)
+    _check_day(ix, as_of)
     rows = [{"state": s, "name": ix.name.get(s, s), "labels": _summary(store, ix, s, as_of)} for s in ix.states]
     return {"as_of": as_of.isoformat(), "labels": list(LABELS), "count": len(rows), "states": rows}
 
@@ -187,12 +193,11 @@ def _candidate_days(store: Store, ix: Index, code: str, start: date, end: date) 
             days.update((r.until_lo, r.until_hi))
         for s in r.superseded_by:
             days.update((s.from_lo, s.from_hi))
-    rules = _rules_loader(store)()
-    from allegiance.rules.engine import _change_dates
+    from allegiance.rules.engine import change_dates
 
-    for arr in rules.book.arrangements.values():
+    for arr in rules_for(store).book.arrangements.values():
         if arr.model.kind != "design" and code in arr.model.parties:
-            days.update(_change_dates(arr))
+            days.update(change_dates(arr))
             if arr.described is not None:
                 days.add(arr.described.upper + timedelta(days=1))
     return sorted(d for d in days if start < d <= end)
@@ -205,12 +210,12 @@ def changes(store: Store, state: str, *, start: date, end: date) -> dict[str, An
     ix, code, name = _check(store, state, start)
     _check(store, state, end)
     _, prev = _evaluate(store, ix, code, start)
-    initial = {lb.id: truth(lb.formula, prev) for lb in LABELS.values()}
+    initial = _truths(prev)
     before = dict(initial)
     events = []
     for day in _candidate_days(store, ix, code, start, end):
         _, now = _evaluate(store, ix, code, day)
-        after = {lb.id: truth(lb.formula, now) for lb in LABELS.values()}
+        after = _truths(now)
         moved = [k for k in after if after[k] != before[k]]
         crit = [cid for cid in now if now[cid]["result"] != prev[cid]["result"]]
         if moved:

@@ -96,14 +96,14 @@ class Index:
             self.by_subject[(rec.predicate, rec.subject)].append(rec)
             if rec.object is not None:
                 self.by_object[(rec.predicate, rec.object)].append(rec)
-        for new_id, old_id in store.con.execute("SELECT statement_id, superseded_id FROM supersedes").fetchall():
-            if old_id in self.recs and new_id in self.recs:
-                self.recs[old_id].superseded_by.append(self.recs[new_id])
-            elif old_id in self.recs:
-                # the superseding statement uses a predicate the criteria do not read: fetch its dates
-                lo_hi = store.con.execute("SELECT from_lo, from_hi FROM statements WHERE id = ?", [new_id]).fetchone()
-                stub = Rec(new_id, "fact", "", "", None, None, None, False, True, lo_hi[0], lo_hi[1], None, None, {})
-                self.recs[old_id].superseded_by.append(stub)
+        for new_id, old_id, lo, hi in store.con.execute(
+                "SELECT x.statement_id, x.superseded_id, t.from_lo, t.from_hi FROM supersedes x "
+                "JOIN statements t ON t.id = x.statement_id").fetchall():
+            if old_id in self.recs:
+                # a superseding statement of a predicate the criteria do not read counts only by its start
+                new = self.recs.get(new_id) or Rec(new_id, "fact", "", "", None, None, None, False, True, lo, hi,
+                                                   None, None, {})
+                self.recs[old_id].superseded_by.append(new)
         # the newest date any source was read: the knowledge base's horizon
         acc = store.con.execute("SELECT max(accessed) FROM sources WHERE accessed IS NOT NULL").fetchone()[0]
         self.horizon = date.fromisoformat(acc[:10]) if acc else None
