@@ -227,13 +227,11 @@ def test_assessment_reports_un_voting_when_votes_are_imported(shipped_store, tmp
     from allegiance.report.assess import assess
 
     fix = Path(__file__).resolve().parent.parent / "fixtures" / "measure"
-    data = open_data(tmp_path / "data.duckdb", read_only=False)
-    for kind in ("un_roll_calls", "un_votes"):
-        import_dataset(data, kind, fix / f"fx_{kind}.csv")
-    last = data.con.execute("SELECT max(date) FROM un_roll_calls").fetchone()[0]
-    as_of = max(date(1990, 12, 31), last)
-    doc = assess(shipped_store, "BLR", as_of=as_of, data=data)
+    with open_data(tmp_path / "data.duckdb", read_only=False) as data:
+        for kind in ("un_roll_calls", "un_votes"):
+            import_dataset(data, kind, fix / f"fx_{kind}.csv")
+        last = data.con.execute("SELECT max(date) FROM un_roll_calls").fetchone()[0]
+        doc = assess(shipped_store, "BLR", as_of=max(date(1990, 12, 31), last), data=data)
     blocks = next(s for s in doc["sections"] if s["id"] == "behaviour")["blocks"]
     tables = [b for b in blocks if b["type"] == "table"]
     assert tables and {r[0] for r in tables[0]["rows"]} >= {"Russia"}
-    data.close()
