@@ -490,7 +490,15 @@ def test_read_bsv_splits_the_yemens_and_compares(tmp_path):
     bsv = read_bsv(tmp_path)
     assert bsv[("YEM", 3)]["ideal_point"] == pytest.approx(1.03) and bsv[("YMD", 3)]["ideal_point"] == pytest.approx(2.03)
     rows = [{"state": st, "session": s, "ideal_point": 2.0 * v["ideal_point"] + 1.0}
-            for (st, s), v in bsv.items()] + [{"state": "XZZ", "session": 1, "ideal_point": 0.0}]
+            for (st, s), v in bsv.items()] + [{"state": "XZN", "session": 1, "ideal_point": 0.0}]
     cmp = compare_with_bsv(rows, bsv, min_states=4)
     assert cmp["overall_r"] == pytest.approx(1.0) and cmp["slope"] == pytest.approx(2.0)
     assert cmp["matched"] == 48 and cmp["unmatched_ours"] == 1 and len(cmp["per_session"]) == 12
+
+
+def test_validation_reader_uses_the_projects_own_codes():
+    """The BSV validation reader names historic states with the codes the rest of the measure layer uses."""
+    from allegiance.measure.codes import OWN_CODES, cow_to_iso3
+    from allegiance.measure.ideal_validate import UNVOTES_CODES
+
+    assert UNVOTES_CODES["Zanzibar"] == cow_to_iso3(511) and UNVOTES_CODES["Zanzibar"] in OWN_CODES

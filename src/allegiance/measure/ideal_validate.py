@@ -39,7 +39,7 @@ UNVOTES_CODES = {
     "RU": "RUS",  # the USSR and Russia share one series, as COW 365 does (docs/identifiers.md)
     "Federal Republic of Germany": "DEU",  # West Germany, continued by unified Germany (COW 260 -> 255)
     "Yemen Arab Republic": "YEM",  # North Yemen, continued by Yemen (COW 678 -> 679)
-    "Zanzibar": "XZZ",  # no ISO code; two votes in 1964 before union with Tanganyika
+    "Zanzibar": "XZN",  # no ISO code; our own (codes.OWN_CODES, docs/identifiers.md); two votes in 1964
 }
 
 #: BSV's ``iso3c`` column gives YAR to both Yemens; their COW codes tell them apart.
