@@ -225,13 +225,16 @@ def ideal(
     plot: Optional[Path] = typer.Option(None, "--plot", dir_okay=False,
                                         help="Also draw the paths with their bands: FILE.png, .svg or .html."),
     gpu: bool = typer.Option(False, "--gpu", help="Estimate on a CUDA GPU through PyTorch (installed separately)."),
+    method: str = typer.Option("two-stage", "--method",
+                               help="two-stage (each session, then the paths smoothed) or joint (one model)."),
     data: Optional[Path] = DATA,
     as_json: bool = JSON,
 ) -> None:
     """Dynamic ideal points of UN General Assembly voting, per session, with 95% bands.
 
-    Estimated over the sessions asked for (all imported ones by default), so that the
-    random walk links them; see docs/ideal-points.md for the model and its validation.
+    Estimated over the sessions asked for (all imported ones by default): each session's
+    ideal points, then every state's path smoothed by a random walk (--method joint: one
+    model of all sessions); see docs/ideal-points.md for the model and its validation.
 
     Example: allegiance ideal BLR RUS USA --from 40 --to 74 --plot ideal.svg
     """
@@ -241,5 +244,5 @@ def ideal(
     with _open_data(data) as store:
         table = _run(ideal_vote_table, store, source=source, first=start, last=end)
     result = _run(ideal_command, states or None, first=start, last=end, votes=table, plot=plot,
-                  device="cuda" if gpu else "cpu")
+                  device="cuda" if gpu else "cpu", method=method)
     _emit(result, as_json, render_ideal_text)

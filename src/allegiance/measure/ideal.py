@@ -256,6 +256,7 @@ def estimate_ideal_points(
     uncertainty: str = "laplace",
     n_boot: int = 20,
     abstain: str = "ordinal",
+    method: str = "two-stage",
     _normalise: bool = True,
     _accelerate: bool = True,
     _trace_every: int = 10,
@@ -282,6 +283,12 @@ def estimate_ideal_points(
     ``abstain`` says what an abstention is: ``"ordinal"`` (between no and
     yes, the default, as Bailey, Strezhnev and Voeten), ``"no"`` (a binary
     model of yes against not-yes) or ``"missing"`` (left out).
+
+    ``method`` is ``"two-stage"`` (the default: each session's ideal points
+    estimated on their own, then every state's path smoothed by the random
+    walk) or ``"joint"`` (one posterior mode of all sessions at once, the
+    walk inside the model); docs/ideal-points.md compares them. Bridging
+    (an ``item`` column shared across sessions) needs ``"joint"``.
 
     Iterations stop when no ideal point moves by more than ``tol`` in one
     iteration, or after ``max_iter`` (``summary()["converged"]`` says which).
@@ -315,6 +322,11 @@ def estimate_ideal_points(
                         data.n_missing, None if data.item is None else data.item[keep])
         if sessions is not None:
             data.select_sessions(sessions)  # a session of nothing but abstentions has no votes left
+    if method not in ("two-stage", "joint"):
+        raise VoteInputError(f"method: {method!r}; expected 'two-stage' (the default) or 'joint'")
+    if method == "two-stage" and data.item is not None and _bridged(data):
+        raise VoteInputError("method='two-stage' estimates each session on its own and cannot share roll-call "
+                             "parameters across sessions (the item column); pass method='joint' to bridge")
     if int(max_iter) < 1:
         raise VoteInputError(f"max_iter: {max_iter!r}; expected at least 1")
     if uncertainty == "bootstrap" and int(n_boot) < 2:
@@ -332,18 +344,22 @@ def estimate_ideal_points(
                          int(max_iter), float(tol), bool(stationary), float(discrimination_prior_variance),
                          bool(_normalise), abstain != "ordinal")
 
-    params = _start(B, prob, data, anchor_state)
-    params, it, converged, trace = _fit(B, prob, params, settings, callback=callback,
-                                        trace_every=int(_trace_every), accelerate=bool(_accelerate))
-    params = _orient(B, prob, params, anchor_state)
-    sd = _laplace_sd(B, prob, params, settings)
+    if method == "two-stage":
+        params, it, converged, trace, sd_used = _two_stage(
+            B, prob, data, anchor_state, settings, uncertainty=uncertainty, n_boot=int(n_boot), seed=seed,
+            accelerate=bool(_accelerate), callback=callback)
+    else:
+        params = _start(B, prob, data, anchor_state)
+        params, it, converged, trace = _fit(B, prob, params, settings, callback=callback,
+                                            trace_every=int(_trace_every), accelerate=bool(_accelerate))
+        params = _orient(B, prob, params, anchor_state)
+        if uncertainty == "bootstrap":
+            sd_used = _bootstrap_sd(B, prob, data, params, settings, int(n_boot), seed)
+        else:
+            sd_used = _laplace_sd(B, prob, params, settings)
 
     z = _normal_quantile(0.5 + level / 2.0)
     x_cells = B.to_numpy(params.x).reshape(-1)[prob.cells]
-    if uncertainty == "bootstrap":
-        sd_used = _bootstrap_sd(B, prob, data, params, settings, int(n_boot), seed)
-    else:
-        sd_used = sd
 
     S = prob.S
     cell_state = prob.cells % S
@@ -355,8 +371,15 @@ def estimate_ideal_points(
                  + ", ideal points on a random walk across sessions",
         "abstain": abstain,
         "n_abstentions": n_abstain,
-        "estimator": "posterior mode by ECM (expectation-conditional maximisation), SQUAREM-accelerated",
-        "normalisation": "root mean square of all ideal points = 1; sign: anchor's mean > 0",
+        "method": method,
+        "estimator": ("each session's posterior mode by ECM (expectation-conditional maximisation), "
+                      "SQUAREM-accelerated; then every state's path smoothed by the random walk "
+                      "(Kalman filter and RTS smoother)" if method == "two-stage" else
+                      "posterior mode of all sessions at once by ECM (expectation-conditional maximisation), "
+                      "SQUAREM-accelerated"),
+        "normalisation": ("each session's first-stage estimates: root mean square 1, sign: anchor > 0 "
+                          "(or, without it, agreement with the previous session)" if method == "two-stage" else
+                          "root mean square of all ideal points = 1; sign: anchor's mean > 0"),
         "uncertainty": uncertainty if uncertainty == "laplace" else f"parametric bootstrap ({n_boot} refits)",
         "level": level,
         "evolution_variance": settings.evolution_variance,
@@ -784,6 +807,22 @@ def _laplace_sd(B: Backend, prob: _Problem, p: _Params, settings: _Settings) -> 
     return np.sqrt(B.to_numpy(vs).reshape(-1)[prob.cells])
 
 
+def _simulate_votes(B: Backend, prob: _Problem, data: VoteData, p: _Params, settings: _Settings,
+                    rng: np.random.Generator) -> np.ndarray:
+    """Every vote of ``data`` redrawn from the fitted ordinal model ``p`` (who voted on what is kept)."""
+    states = {s: i for i, s in enumerate(prob.states)}
+    sidx = np.array([states[s] for s in data.state.astype(str)], dtype=np.int64)
+    tidx = np.searchsorted(prob.sessions, data.session)
+    jidx = np.searchsorted(prob.rcids, _item_keys(data))
+    x = B.to_numpy(p.x)[tidx, sidx]
+    mu = B.to_numpy(p.a)[jidx] + B.to_numpy(p.b)[jidx] * x
+    s = np.sqrt(B.to_numpy(p.s2))[jidx]
+    z = mu + s * rng.standard_normal(len(mu))
+    if settings.binary:
+        return np.where(z < 1.0, 3, 1).astype(np.int8)
+    return np.where(z < 0.0, 3, np.where(z < 1.0, 2, 1)).astype(np.int8)
+
+
 def _bootstrap_sd(B: Backend, prob: _Problem, data: VoteData, p: _Params, settings: _Settings,
                   n_boot: int, seed: int) -> np.ndarray:
     """Spread of the ideal points refitted on votes simulated from the fitted model (parametric bootstrap).
@@ -792,23 +831,114 @@ def _bootstrap_sd(B: Backend, prob: _Problem, data: VoteData, p: _Params, settin
     fitted ordinal model; the refit starts at the estimate.
     """
     rng = np.random.default_rng(seed)
-    states = {s: i for i, s in enumerate(prob.states)}
-    sidx = np.array([states[s] for s in data.state.astype(str)], dtype=np.int64)
-    tidx = np.searchsorted(prob.sessions, data.session)
-    jidx = np.searchsorted(prob.rcids, _item_keys(data))
-    x = B.to_numpy(p.x)[tidx, sidx]
-    mu = B.to_numpy(p.a)[jidx] + B.to_numpy(p.b)[jidx] * x
-    s = np.sqrt(B.to_numpy(p.s2))[jidx]
     x_hat = B.to_numpy(p.x).reshape(-1)[prob.cells]
     draws = np.empty((n_boot, len(prob.cells)))
     for r in range(n_boot):
-        z = mu + s * rng.standard_normal(len(mu))
-        if settings.binary:
-            vote = np.where(z < 1.0, 3, 1).astype(np.int8)
-        else:
-            vote = np.where(z < 0.0, 3, np.where(z < 1.0, 2, 1)).astype(np.int8)
+        vote = _simulate_votes(B, prob, data, p, settings, rng)
         sim = _problem(B, VoteData(data.session, data.rcid, data.state, vote, 0, data.item))
         q = _Params(x=B.copy(p.x), a=B.copy(p.a), b=B.copy(p.b), s2=B.copy(p.s2))
         q, _, _, _ = _fit(B, sim, q, settings, trace_every=0)
         draws[r] = B.to_numpy(q.x).reshape(-1)[prob.cells]
     return np.sqrt(np.mean((draws - x_hat) ** 2, axis=0))
+
+
+# ---------------------------------------------------------------------------------------------
+# the two-stage estimator: each session on its own, then every state's path smoothed
+
+
+def _bridged(data: VoteData) -> bool:
+    """Whether any bridging key is given (a non-null ``item``)."""
+    return any(k is not None and not (isinstance(k, float) and math.isnan(k)) for k in data.item)
+
+
+def _information(B: Backend, prob: _Problem, p: _Params, settings: _Settings) -> np.ndarray:
+    """Each state-session's observed information about its ideal point from its votes (the likelihood alone)."""
+    _, _, v, _, _ = _estep(B, prob, p, settings)
+    info = (p.b * p.b / p.s2)[prob.obs_item] * (1.0 - v)
+    return B.to_numpy(B.bincount(prob.obs_grid, info, prob.T * prob.S))[prob.cells]
+
+
+def _by_session(data: VoteData) -> list[VoteData]:
+    """The votes split by session (sorted once), in session order."""
+    order = np.argsort(data.session, kind="stable")
+    sess = data.session[order]
+    cuts = np.flatnonzero(np.diff(sess)) + 1
+    parts = []
+    for idx in np.split(order, cuts):
+        item = None if data.item is None else data.item[idx]
+        parts.append(VoteData(data.session[idx], data.rcid[idx], data.state[idx], data.vote[idx], 0, item))
+    return parts
+
+
+def _two_stage(B: Backend, prob: _Problem, data: VoteData, anchor: str, settings: _Settings, *,
+               uncertainty: str, n_boot: int, seed: int, accelerate: bool, callback: Any):
+    """Stage 1: every session's own posterior mode (the model with one session; its prior N(0, v0)),
+    rescaled to root mean square 1 and oriented on the anchor (or, where the anchor did not vote, on
+    the previous session's estimates of the states in both). Stage 2: each state's path, with the
+    first-stage estimates as measurements whose precision is their observed information from the
+    votes, smoothed by the random walk of ``settings``.
+
+    ``uncertainty="bootstrap"`` reruns both stages on ``n_boot`` vote sets simulated from the
+    first-stage fits and reports the spread of the smoothed refits; the points themselves never
+    depend on the seed. Returns (params on the whole grid, ECM steps, all converged, [], SD per
+    state-session).
+    """
+    parts = _by_session(data)
+    params, stage1, steps, converged, sd = _two_stage_fit(B, prob, parts, anchor, settings,
+                                                          accelerate=accelerate, callback=callback)
+    if uncertainty == "bootstrap":
+        rng = np.random.default_rng(seed)
+        x_hat = B.to_numpy(params.x).reshape(-1)[prob.cells]
+        draws = np.empty((n_boot, len(prob.cells)))
+        for r in range(n_boot):
+            sim = [VoteData(part.session, part.rcid, part.state,
+                            _simulate_votes(B, prob, part, stage1, settings, rng), 0, None) for part in parts]
+            q, _, _, _, _ = _two_stage_fit(B, prob, sim, anchor, settings, accelerate=accelerate, callback=None,
+                                           start=stage1)
+            draws[r] = B.to_numpy(q.x).reshape(-1)[prob.cells]
+        sd = np.sqrt(np.mean((draws - x_hat) ** 2, axis=0))
+    return params, steps, converged, [], sd
+
+
+def _two_stage_fit(B: Backend, prob: _Problem, parts: list[VoteData], anchor: str, settings: _Settings, *,
+                   accelerate: bool, callback: Any, start: _Params | None = None):
+    """Both stages on votes split by session: (smoothed params, first-stage params, steps, converged, SD)."""
+    T, S = prob.T, prob.S
+    col = {s: i for i, s in enumerate(prob.states)}
+    y = np.zeros(T * S)
+    prec = np.zeros(T * S)
+    a, b, s2 = np.zeros(prob.J), np.zeros(prob.J), np.ones(prob.J)
+    steps, converged = 0, True
+    prev: dict[str, float] | None = None
+    for t, part in enumerate(parts):
+        sp = _problem(B, part)
+        cols = np.array([col[st] for st in sp.states])
+        jj = np.searchsorted(prob.rcids, sp.rcids)
+        own = anchor if anchor in sp.states else _anchor(sp, part, None)
+        if start is None:
+            p = _start(B, sp, part, own)
+        else:
+            p = _Params(x=B.asarray(B.to_numpy(start.x)[t, cols][None, :].copy()), a=B.asarray(B.to_numpy(start.a)[jj]),
+                        b=B.asarray(B.to_numpy(start.b)[jj]), s2=B.asarray(B.to_numpy(start.s2)[jj]))
+        p, n, conv, _ = _fit(B, sp, p, settings, callback=callback, trace_every=0, accelerate=accelerate)
+        steps += n
+        converged = converged and conv
+        x = B.to_numpy(p.x)[0, sp.cells]  # one session: its cells are its states' indices
+        sign = 1.0
+        if anchor in sp.states:
+            sign = 1.0 if x[sp.states.index(anchor)] >= 0 else -1.0
+        elif prev:
+            common = [k for k, st in enumerate(sp.states) if st in prev]
+            if len(common) >= 2:
+                sign = 1.0 if float(np.dot(x[common], [prev[sp.states[k]] for k in common])) >= 0 else -1.0
+        if sign < 0:
+            x, p.x, p.b = -x, -p.x, -p.b
+        keys = t * S + cols
+        y[keys], prec[keys] = x, _information(B, sp, p, settings)
+        a[jj], b[jj], s2[jj] = B.to_numpy(p.a), B.to_numpy(p.b), B.to_numpy(p.s2)
+        prev = dict(zip(sp.states, x.tolist()))
+    ms, vs = _smooth(B, prob, B.asarray(prec.reshape(T, S)), B.asarray((prec * y).reshape(T, S)), settings,
+                     want_var=True)
+    items = dict(a=B.asarray(a), b=B.asarray(b), s2=B.asarray(s2))
+    sd = np.sqrt(B.to_numpy(vs).reshape(-1)[prob.cells])
+    return _Params(x=ms, **items), _Params(x=B.asarray(y.reshape(T, S)), **items), steps, converged, sd
