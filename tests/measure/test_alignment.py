@@ -118,3 +118,14 @@ def test_all_dyads_every_session(loaded):
     assert s1.values["kappa"][i, j] == pytest.approx(2 / 27)
     assert s1.values["pi"][j, i] == pytest.approx(-1 / 49)
     assert s1.values["s"][i, j] == pytest.approx(0.0)
+
+
+def test_cohesion_text_names_a_state_with_two_spells_once():
+    from allegiance.measure.text import render_cohesion
+
+    r = {"name": "Non-Aligned Movement", "bloc": "nam", "by": "session", "from": 1970, "to": 2019,
+         "source": {"name": "unvotes"}, "points": [],
+         "members_recorded": [{"state": "MMR", "valid_from": "1961-09-01", "valid_until": "1979"},
+                              {"state": "IND", "valid_from": "1961-09-01", "valid_until": None},
+                              {"state": "MMR", "valid_from": "1992-09", "valid_until": None}]}
+    assert "members recorded in the knowledge base: MMR, IND\n" in render_cohesion(r)

@@ -85,7 +85,7 @@ def render_alignment(r: dict[str, Any]) -> str:
 
 def render_cohesion(r: dict[str, Any]) -> str:
     window = f"{r['from'] or 'start'}–{r['to'] or 'end'}"
-    members = ", ".join(m["state"] for m in r["members_recorded"]) or "none"
+    members = ", ".join(dict.fromkeys(m["state"] for m in r["members_recorded"])) or "none"  # a state with two spells once
     lines = [f"{r['name']} ({r['bloc']}): voting cohesion by {r['by']}, {window}; source: {r['source']['name']}",
              f"members recorded in the knowledge base: {members}"]
     if not r["points"]:
