@@ -97,3 +97,14 @@ def test_vetoes_lists_bodies_and_actions(rules):
     rows = {(r["action"], r["mode"]): r for r in out["actions"]}
     assert rows[("station-russian-forces-in-blr", "peacetime")]["veto_states"] == ["BLR", "RUS"]
     assert rows[("station-russian-forces-in-blr", "wartime")]["possible"] is False
+
+
+def test_csto_membership_dates_decide_who_holds_a_veto(rules):
+    """Uzbekistan sat in the CSTO's Collective Security Council from August 2006 to December 2012 only."""
+    def vetoes_on(day):
+        out = engine.vetoes(rules, "csto", "csto-decision", as_of=date.fromisoformat(day), mode="peacetime")
+        return out["actions"][0]["veto_states"]
+
+    assert "UZB" not in vetoes_on("2005-01-01")
+    assert vetoes_on("2010-01-01") == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK", "UZB"]
+    assert "UZB" not in vetoes_on("2012-12-19")  # valid_until is exclusive
