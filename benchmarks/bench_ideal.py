@@ -59,7 +59,7 @@ def main() -> None:
         trace: list[tuple[int, float]] = []
         t1 = time.perf_counter()
         res = estimate_ideal_points(votes, device=args.device, method=method,
-                                    callback=lambda it, change, lp: trace.append((it, change)))
+                                    callback=lambda it, change, lp, trace=trace: trace.append((it, change)))
         t_fit = time.perf_counter() - t1
         runs[method] = (res, t_fit, compare_with_bsv(res.rows(), bsv), trace)
     load1 = os.getloadavg()

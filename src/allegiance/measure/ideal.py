@@ -939,6 +939,6 @@ def _two_stage_fit(B: Backend, prob: _Problem, parts: list[VoteData], anchor: st
         prev = dict(zip(sp.states, x.tolist()))
     ms, vs = _smooth(B, prob, B.asarray(prec.reshape(T, S)), B.asarray((prec * y).reshape(T, S)), settings,
                      want_var=True)
-    items = dict(a=B.asarray(a), b=B.asarray(b), s2=B.asarray(s2))
+    items = {"a": B.asarray(a), "b": B.asarray(b), "s2": B.asarray(s2)}
     sd = np.sqrt(B.to_numpy(vs).reshape(-1)[prob.cells])
     return _Params(x=ms, **items), _Params(x=B.asarray(y.reshape(T, S)), **items), steps, converged, sd
