@@ -796,13 +796,17 @@ def _orient(B: Backend, prob: _Problem, p: _Params, anchor: str) -> _Params:
     return p
 
 
+def _information_grid(B: Backend, prob: _Problem, p: _Params, settings: _Settings) -> Any:
+    """Each state-session's observed information about its ideal point from its votes (the likelihood
+    alone), on the (T, S) grid: the sum over its votes of b_j^2 (1 - Var(e | vote)) / s_j^2."""
+    _, _, v, _, _ = _estep(B, prob, p, settings)
+    info = (p.b * p.b / p.s2)[prob.obs_item] * (1.0 - v)
+    return B.bincount(prob.obs_grid, info, prob.T * prob.S).reshape(prob.T, prob.S)
+
+
 def _laplace_sd(B: Backend, prob: _Problem, p: _Params, settings: _Settings) -> np.ndarray:
     """Posterior SD of each ideal point from the observed information at the mode (given the roll calls)."""
-    _, _, v, _, _ = _estep(B, prob, p, settings)
-    it = prob.obs_item
-    info = (p.b * p.b / p.s2)[it] * (1.0 - v)
-    n = prob.T * prob.S
-    prec = B.bincount(prob.obs_grid, info, n).reshape(prob.T, prob.S)
+    prec = _information_grid(B, prob, p, settings)
     _, vs = _smooth(B, prob, prec, B.zeros((prob.T, prob.S)), settings, want_var=True)
     return np.sqrt(B.to_numpy(vs).reshape(-1)[prob.cells])
 
@@ -849,13 +853,6 @@ def _bootstrap_sd(B: Backend, prob: _Problem, data: VoteData, p: _Params, settin
 def _bridged(data: VoteData) -> bool:
     """Whether any bridging key is given (a non-null ``item``)."""
     return any(k is not None and not (isinstance(k, float) and math.isnan(k)) for k in data.item)
-
-
-def _information(B: Backend, prob: _Problem, p: _Params, settings: _Settings) -> np.ndarray:
-    """Each state-session's observed information about its ideal point from its votes (the likelihood alone)."""
-    _, _, v, _, _ = _estep(B, prob, p, settings)
-    info = (p.b * p.b / p.s2)[prob.obs_item] * (1.0 - v)
-    return B.to_numpy(B.bincount(prob.obs_grid, info, prob.T * prob.S))[prob.cells]
 
 
 def _by_session(data: VoteData) -> list[VoteData]:
@@ -910,6 +907,8 @@ def _two_stage_fit(B: Backend, prob: _Problem, parts: list[VoteData], anchor: st
     a, b, s2 = np.zeros(prob.J), np.zeros(prob.J), np.ones(prob.J)
     steps, converged = 0, True
     prev: dict[str, float] | None = None
+    if start is not None:  # on the host once, not once per session
+        start = _Params(*(B.to_numpy(getattr(start, f)) for f in _FIELDS))
     for t, part in enumerate(parts):
         sp = _problem(B, part)
         cols = np.array([col[st] for st in sp.states])
@@ -918,8 +917,8 @@ def _two_stage_fit(B: Backend, prob: _Problem, parts: list[VoteData], anchor: st
         if start is None:
             p = _start(B, sp, part, own)
         else:
-            p = _Params(x=B.asarray(B.to_numpy(start.x)[t, cols][None, :].copy()), a=B.asarray(B.to_numpy(start.a)[jj]),
-                        b=B.asarray(B.to_numpy(start.b)[jj]), s2=B.asarray(B.to_numpy(start.s2)[jj]))
+            p = _Params(x=B.asarray(start.x[t, cols][None, :].copy()), a=B.asarray(start.a[jj]),
+                        b=B.asarray(start.b[jj]), s2=B.asarray(start.s2[jj]))
         p, n, conv, _ = _fit(B, sp, p, settings, callback=callback, trace_every=0, accelerate=accelerate)
         steps += n
         converged = converged and conv
@@ -934,7 +933,7 @@ def _two_stage_fit(B: Backend, prob: _Problem, parts: list[VoteData], anchor: st
         if sign < 0:
             x, p.x, p.b = -x, -p.x, -p.b
         keys = t * S + cols
-        y[keys], prec[keys] = x, _information(B, sp, p, settings)
+        y[keys], prec[keys] = x, B.to_numpy(_information_grid(B, sp, p, settings)).reshape(-1)[sp.cells]
         a[jj], b[jj], s2[jj] = B.to_numpy(p.a), B.to_numpy(p.b), B.to_numpy(p.s2)
         prev = dict(zip(sp.states, x.tolist()))
     ms, vs = _smooth(B, prob, B.asarray(prec.reshape(T, S)), B.asarray((prec * y).reshape(T, S)), settings,
