@@ -17,22 +17,23 @@ def cache_dir(tmp_path, monkeypatch):
     return d
 
 
-@pytest.fixture(scope="session")
-def small_store():
+def in_memory_store(kb: Path | None = None):
+    """An in-memory store of ``kb`` (the shipped knowledge base when None), closed after use: ``yield from`` it."""
     from allegiance.facts.store import open_store
 
-    store = open_store(FIXTURE_KB, in_memory=True)
+    store = open_store(kb, in_memory=True) if kb is not None else open_store(in_memory=True)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def small_store():
+    yield from in_memory_store(FIXTURE_KB)
 
 
 @pytest.fixture(scope="session")
 def shipped_store():
-    from allegiance.facts.store import open_store
-
-    store = open_store(in_memory=True)
-    yield store
-    store.close()
+    yield from in_memory_store()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED
+from tests.conftest import SHARED, in_memory_store
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "measure"
 FIX_KB = FIX / "kb"
@@ -34,11 +34,7 @@ def loaded(data):
 
 @pytest.fixture(scope="session")
 def bloc_kb():
-    from allegiance.facts.store import open_store
-
-    store = open_store(FIX_KB, in_memory=True)
-    yield store
-    store.close()
+    yield from in_memory_store(FIX_KB)
 
 
 def real_or_skip(*parts: str) -> Path:
