@@ -39,3 +39,19 @@ def timed(fn, reps: int) -> tuple[list[float], object]:
         result = fn()
         out.append(time.perf_counter() - t)
     return out, result
+
+
+def quick_flag(description: str | None = None) -> bool:
+    """Parse the command line every timing benchmark takes: ``--quick`` (fewer repetitions)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run, not the figures)")
+    return ap.parse_args().quick
+
+
+def header(title: str) -> str:
+    """The report's first lines: its title, the machine and the date."""
+    from datetime import date
+
+    return f"# {title}\n\nMachine: {machine()}\nDate: {date.today().isoformat()}\n"

@@ -15,12 +15,10 @@ extrapolated from its time per dyad, and labelled as such.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import machine, timed  # noqa: E402
+from _common import header, quick_flag, timed  # noqa: E402
 
 from allegiance.measure.dyads import dyads_of  # noqa: E402
 from allegiance.measure.importer import import_dataset  # noqa: E402
@@ -78,14 +76,12 @@ def pandas_dyad_loop(votes, sessions) -> tuple[dict, int]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true")
-    args = ap.parse_args()
+    quick = quick_flag(__doc__)
     published = DATA / "unvotes" / "UNVotesPublished.csv.gz"
     if not published.is_file():
         sys.exit(f"the real datasets are needed: {published} not found")
-    reps = 1 if args.quick else 3
-    print(f"# Measure layer benchmark\n\nMachine: {machine()}\nDate: {date.today().isoformat()}\n")
+    reps = 1 if quick else 3
+    print(header("Measure layer benchmark"))
     with tempfile.TemporaryDirectory() as tmpname:
         tmp = Path(tmpname)
         runs = []
@@ -107,7 +103,7 @@ def main() -> None:
             load_runs, votes = timed(lambda: load_votes(d, source="published"), 5)
         print(f"- load every vote of the source into a matrix ({votes.matrix.shape[0]} states × "
               f"{votes.matrix.shape[1]:,} roll calls): median {statistics.median(load_runs) * 1000:.0f} ms, 5 runs")
-        n_reps = 3 if args.quick else 7
+        n_reps = 3 if quick else 7
         comp_runs, dy = timed(lambda: dyads_of(votes, by="session"), n_reps)
         total_dyads = sum(len(p.states) * (len(p.states) - 1) // 2 for p in dy)
         print(f"- agreement, S, kappa and pi for every dyad in every session ({len(dy)} sessions, "

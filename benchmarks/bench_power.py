@@ -13,17 +13,15 @@ winning coalitions of a 64-member consensus body under 10 ms.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import machine, timed  # noqa: E402
+from _common import header, quick_flag, timed  # noqa: E402
 from allegiance.rules.power import (  # noqa: E402
     EU27_POPULATION,
     WeightedGame,
@@ -51,11 +49,9 @@ def chosen_method(game) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true")
-    args = ap.parse_args()
-    reps = 5 if args.quick else 21
-    print(f"# Power indices benchmark\n\nMachine: {machine()}\nDate: {date.today().isoformat()}\n")
+    quick = quick_flag(__doc__)
+    reps = 5 if quick else 21
+    print(header("Power indices benchmark"))
 
     # -- EU Council, double majority + blocking minority ------------------------------------
     print("## EU Council, 27 members: (55 % of states AND 65 % of population) OR fewer than 4 against\n")
@@ -79,7 +75,7 @@ def main() -> None:
         return veto_players(g), minimal_winning_coalitions(g)
 
     structure()
-    times, (veto, mwc) = timed(structure, 200 if not args.quick else 50)
+    times, (veto, mwc) = timed(structure, 200 if not quick else 50)
     assert len(veto) == 64 and mwc == [tuple(body)]
     print(f"- build game + veto players + minimal winning coalitions: median {ms(statistics.median(times))}, "
           f"p95 {ms(sorted(times)[int(len(times) * 0.95)])}, {len(times)} runs; target < 10 ms "
@@ -102,7 +98,7 @@ def main() -> None:
     except ImportError:
         print("- powerindex is not installed (pip install -e '.[bench]'): comparison skipped")
         return
-    pb_reps = 1 if args.quick else 3
+    pb_reps = 1 if quick else 3
 
     def pi_banzhaf():
         g = powerindex.Game(quota, weights=list(weights))
@@ -116,7 +112,7 @@ def main() -> None:
           f"largest difference from ours {diff_b:.1e}")
     print(f"- **ratio, Banzhaf: powerindex / allegiance = {pb_med / ours_med:.0f}x** (ours computes both indices "
           f"in that time; target >= 5x)")
-    if args.quick:
+    if quick:
         print("- powerindex Shapley-Shubik left out with --quick (it takes ~35 s and ~1 GiB here)")
         return
 

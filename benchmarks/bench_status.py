@@ -12,7 +12,6 @@ store whose index and rules are already loaded.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 from datetime import date
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _common import machine, timed
+from _common import machine, quick_flag, timed
 
 from allegiance.facts.store import open_store
 from allegiance.status import status, status_all
@@ -38,10 +37,8 @@ def sweep(store) -> int:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true")
-    args = ap.parse_args()
-    reps = 2 if args.quick else 5
+    quick = quick_flag(__doc__)
+    reps = 2 if quick else 5
     open_store().close()  # compile once, outside the timings
 
     def cold():
