@@ -15,6 +15,7 @@ from typing import Any
 from allegiance.errors import UnknownIdError
 from allegiance.facts.codes import resolve_state
 from allegiance.facts.store import SOURCE_FIELDS, Store
+from allegiance.facts.time import Span
 
 __all__ = [
     "state_code",
@@ -24,6 +25,7 @@ __all__ = [
     "get_source",
     "conflicts",
     "statements_by_id",
+    "statement_spans",
 ]
 
 _SRC_COLS = ("id, type, title, author, outlet, date, url, accessed, locator, cited_in, note, seed, language, "
@@ -99,22 +101,17 @@ def facts_as_of(store: Store, state: str, *, as_of: date, known_by: date | None 
                         f"WHERE list_contains(v.states, $state) AND NOT v.instant AND v.from_lo <= $day AND (v.until_hi IS NULL OR v.until_hi > $day) "
                         f"AND ($known IS NULL OR v.known_from <= $known) ORDER BY v.from_lo, v.from_hi, v.ord",
                  {"state": code, "day": as_of, "known": known_by})
-    certain: dict[str, list[str]] = {}
-    maybe: set[str] = set()
-    for old, new, lo, hi, known in _supersessions(store):
-        if lo <= as_of and (known_by is None or (known is not None and known <= known_by)):
-            if hi <= as_of:
-                certain.setdefault(old, []).append(new)
-            else:
-                maybe.add(old)
+    spans = statement_spans(store)
     held, superseded = [], []
     for r in rows:
         view = _view(r)
-        if r["id"] in certain:
-            superseded.append({"id": r["id"], "text": view["text"], "superseded_by": sorted(certain[r["id"]])})
+        holds = spans[r["id"]].holds(as_of, known_by=known_by)
+        if holds == "no":  # the query kept only what its own dates allow: a supersession has certainly begun
+            by = sorted(new for old, new, lo, hi, known in _supersessions(store) if old == r["id"] and hi <= as_of
+                        and (known_by is None or (known is not None and known <= known_by)))
+            superseded.append({"id": r["id"], "text": view["text"], "superseded_by": by})
             continue
-        sure = r["from_hi"] <= as_of and (r["until_lo"] is None or r["until_lo"] > as_of) and r["id"] not in maybe
-        view["holds"] = "yes" if sure else "possibly"
+        view["holds"] = holds
         held.append(view)
     return {
         "state": code,
@@ -135,6 +132,25 @@ def _supersessions(store: Store) -> list[tuple]:
             "SELECT x.superseded_id, x.statement_id, t.from_lo, t.from_hi, t.known_from FROM supersedes x "
             "JOIN statements t ON t.id = x.statement_id").fetchall()
     return rows
+
+
+def statement_spans(store: Store) -> dict[str, Span]:
+    """Every statement's valid time as a :class:`~allegiance.facts.time.Span`, supersessions included.
+
+    Read once per store (kept in ``store.cache``): the one place the rules, status and measure layers
+    learn whether a statement holds on a day.
+    """
+    spans = store.cache.get("spans")
+    if spans is None:
+        by_old: dict[str, list[tuple]] = {}
+        for old, _new, lo, hi, known in _supersessions(store):
+            by_old.setdefault(old, []).append((lo, hi, known))
+        spans = {}
+        for sid, f_lo, f_hi, u_lo, u_hi, instant in store.con.execute(
+                "SELECT id, from_lo, from_hi, until_lo, until_hi, instant FROM statements").fetchall():
+            spans[sid] = Span(f_lo, f_hi, u_lo, u_hi, bool(instant)).superseded_by(by_old.get(sid))
+        store.cache["spans"] = spans
+    return spans
 
 
 def statements_by_id(store: Store, ids: list[str]) -> list[dict[str, Any]]:

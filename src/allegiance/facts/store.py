@@ -322,7 +322,8 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
             SELECT c.statement_id,
                    {_sorted('c.ord', '''struct_pack(source := c.source_id, title := s.title, author := s.author,
                                     outlet := s.outlet, date := s.date, url := s.url, accessed := s.accessed,
-                                    quote := c.quote, locator := c.locator, refs := coalesce(refs.refs, []))''')}
+                                    quote := c.quote, locator := c.locator, refs := coalesce(refs.refs, []),
+                                    statement := c.statement_id)''')}
                        AS sources
             FROM citations c JOIN sources s ON s.id = c.source_id
             LEFT JOIN refs ON refs.statement_id = c.statement_id AND refs.ord = c.ord GROUP BY 1),

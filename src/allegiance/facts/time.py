@@ -11,19 +11,26 @@ that gives the same bounds; a test checks the two agree.
 Every date reduces to a closed range of days ``[lower, upper]``: the
 earliest and latest day it can mean. Approximate and uncertain qualifiers
 widen that range as the library defines (its "fuzzy" bounds).
+
+A valid time is a :class:`Span`: ``[start, end)`` with fuzzy bounds, and the
+starts of whatever supersedes it. ``Span.holds(day)`` is the one answer to
+"does it hold on day D?" everywhere in allegiance (statements, provisions,
+members, memberships): ``yes``, ``possibly`` (the day falls inside a fuzzy
+bound, or something that supersedes it may have begun) or ``no``.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from typing import Literal
 
 from allegiance.errors import DateError
 
-__all__ = ["FuzzyDate", "parse_date", "parse_day"]
+__all__ = ["FuzzyDate", "Holds", "Span", "parse_date", "parse_day"]
 
 _LEVEL0 = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DECADE = re.compile(r"^(\d{3})X$")
@@ -146,3 +153,80 @@ def parse_day(text: str) -> date:
             f"{text!r} is not a single day (expected YYYY-MM-DD, e.g. {fd.lower.isoformat()})"
         )
     return fd.lower
+
+
+Holds = Literal["yes", "possibly", "no"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A valid time ``[start, end)`` with fuzzy bounds (``None``: open), and the starts of what supersedes it.
+
+    ``start_lo``/``start_hi`` are the earliest and latest day it can have
+    begun; ``end_lo``/``end_hi`` the earliest and latest day it can have
+    ended (it no longer holds on its end day). An ``instant`` (an event) holds
+    from its date on: it is a fact about the past, and its end is ignored.
+    ``superseded`` lists, for each statement that supersedes this one, the
+    earliest and latest day that statement can have begun, and the day it
+    became known (``None``: undated).
+    """
+
+    start_lo: date | None = None
+    start_hi: date | None = None
+    end_lo: date | None = None
+    end_hi: date | None = None
+    instant: bool = False
+    superseded: tuple[tuple[date, date, date | None], ...] = ()
+
+    @classmethod
+    def of(cls, start: FuzzyDate | None, end: FuzzyDate | None, *, instant: bool = False) -> Span:
+        """The span from a start and an end date (either may be ``None``: open)."""
+        return cls(start.lower if start else None, start.upper if start else None,
+                   end.lower if end else None, end.upper if end else None, instant)
+
+    def superseded_by(self, starts) -> Span:
+        """The same span, superseded by statements beginning at ``starts`` ((lo, hi, known_from) each)."""
+        return replace(self, superseded=tuple(starts)) if starts else self
+
+    def holds(self, day: date, *, known_by: date | None = None) -> Holds:
+        """``yes`` if it certainly holds on ``day``, ``possibly`` on a fuzzy edge, else ``no``.
+
+        A span superseded by something that has certainly begun no longer holds;
+        by something that may have begun, only possibly. With ``known_by``,
+        only supersessions known by that day count.
+        """
+        if self.start_lo is not None and day < self.start_lo:
+            return "no"
+        ends = not self.instant and self.end_hi is not None
+        if ends and day >= self.end_hi:
+            return "no"
+        out: Holds = "yes"
+        if (self.start_hi is not None and day < self.start_hi) or \
+                (ends and self.end_lo is not None and day >= self.end_lo):
+            out = "possibly"
+        for lo, hi, known in self.superseded:
+            if known_by is not None and (known is None or known > known_by):
+                continue
+            if hi <= day:
+                return "no"
+            if lo <= day:
+                out = "possibly"
+        return out
+
+    def bounds(self) -> list[date]:
+        """Every day on which the answer of :meth:`holds` can change (its bounds, and its supersessions')."""
+        out = [d for d in (self.start_lo, self.start_hi) if d is not None]
+        if not self.instant:
+            out += [d for d in (self.end_lo, self.end_hi) if d is not None]
+        for lo, hi, _ in self.superseded:
+            out += [lo, hi]
+        return out
+
+    def overlaps(self, other: Span) -> bool:
+        """Whether the two spans can share a day (open bounds overlap everything)."""
+        a0, a1, b0, b1 = self.start_lo, self.end_hi, other.start_lo, other.end_hi
+        return (a1 is None or b0 is None or b0 < a1) and (b1 is None or a0 is None or a0 < b1)
+
+
+#: The span of something with no valid time of its own: it always holds.
+ALWAYS = Span()

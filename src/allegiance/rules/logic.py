@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 from typing import Iterable
 
+from allegiance.errors import LimitError
 
 
 def _bdd_module():
@@ -34,8 +35,8 @@ __all__ = ["Game", "TooManyCoalitions"]
 _INF = float("inf")
 
 
-class TooManyCoalitions(Exception):
-    pass
+class TooManyCoalitions(LimitError):
+    """More minimal winning coalitions than the limit asked for: the count is not listed."""
 
 
 class Game:
@@ -162,6 +163,7 @@ def _minimal(game: Game, node, memo: dict, limit: int) -> list[frozenset]:
         if not game.evaluate_on(low, s):
             out.append(s | {p})
         if len(out) > limit:
-            raise TooManyCoalitions(limit)
+            raise TooManyCoalitions(f"more than {limit:,} minimal winning coalitions: ask about fewer actions "
+                                        f"or a smaller body", value=limit, field="limit")
     memo[key] = out
     return out
