@@ -126,8 +126,13 @@ def test_unknown_state_and_dates_outside_coverage(shipped_store):
         status(shipped_store, "BLR", as_of=date(1989, 12, 31))
     with pytest.raises(StatusError, match="horizon"):
         status(shipped_store, "BLR", as_of=date(2099, 1, 1))
-    with pytest.raises(StatusError, match="before --from"):
+    with pytest.raises(StatusError, match="before the start") as err:
         changes(shipped_store, "BLR", start=date(2021, 1, 1), end=date(2020, 1, 1))
+    # the library names its own parameter, never a command-line flag (the CLI adds those)
+    assert "--" not in str(err.value) and (err.value.field, err.value.value) == ("end", "2020-01-01")
+    with pytest.raises(StatusError) as err:
+        status(shipped_store, "BLR", as_of=date(1989, 12, 31))
+    assert "--as-of" not in str(err.value) and err.value.field == "as_of"
 
 
 def test_unknown_is_answered_with_its_reason(shipped_store):

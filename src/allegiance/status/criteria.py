@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from allegiance.facts.citations import Citation, dedup
 from allegiance.status.index import MEMBER_ROLES, Index, Rec
 
 __all__ = ["CRITERIA", "Context", "Criterion", "evaluate"]
@@ -79,10 +80,8 @@ def brief(rec: Rec, status: str | None = None) -> dict[str, Any]:
 
 
 def cites(recs) -> list[dict[str, Any]]:
-    """The quoted citations of the records, in order (repeats are removed by ``_result``)."""
-    return [{"source": c["source"], "title": c.get("title"), "author": c.get("author"), "outlet": c.get("outlet"),
-             "date": c.get("date"), "url": c.get("url"), "quote": c["quote"], "locator": c.get("locator"),
-             "statement": rec.id} for rec in recs for c in rec.obj.get("sources") or []]
+    """The quoted citations of the records, in order, in the one citation shape (repeats are removed by ``_result``)."""
+    return [Citation.from_json(c, statement=rec.id).to_json() for rec in recs for c in rec.obj.get("sources") or []]
 
 
 def _result(result: str, reason: str, recs=(), *, statuses: dict[str, str] | None = None,
@@ -90,13 +89,11 @@ def _result(result: str, reason: str, recs=(), *, statuses: dict[str, str] | Non
             extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """A criterion's answer: the evidence is ``recs`` (statements); ``sources`` adds citations that come
     from elsewhere (the rules engine's provisions)."""
-    from allegiance.rules.engine import dedup_citations
-
     recs = list(dict.fromkeys(recs))
     statuses = statuses or {}
     out = {"result": result, "reason": reason, "closed_world": closed_world,
            "evidence": [brief(r, statuses.get(r.id)) for r in recs],
-           "sources": dedup_citations([*cites(recs), *sources])}
+           "sources": [c.to_json() for c in dedup(Citation.from_json(c) for c in [*cites(recs), *sources])]}
     if extra:
         out.update(extra)
     return out

@@ -11,10 +11,10 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from allegiance.errors import StatusError, UnknownStateError
+from allegiance.errors import StatusError, UnknownStateError, shorten
 from allegiance.facts.query import state_code
 from allegiance.facts.store import Store
-from allegiance.status.criteria import CRITERIA, Context, evaluate
+from allegiance.status.criteria import CRITERIA, Context, cites, evaluate
 from allegiance.status.index import Index, index_of
 from allegiance.status.labels import (
     ASSESSMENT_LABELS,
@@ -46,14 +46,18 @@ def coverage(store: Store) -> tuple[date, date | None]:
 
 def _check_day(ix: Index, as_of: date) -> None:
     if not isinstance(as_of, date):
-        raise StatusError(f"as_of must be a date, got {as_of!r}")
+        raise StatusError(f"as_of must be a date, got {shorten(as_of)}", value=as_of, field="as_of",
+                          allowed="a datetime.date")
     if as_of < COVERAGE_START:
-        raise StatusError(f"--as-of {as_of.isoformat()} is before the coverage of status questions, which starts "
-                          f"on {COVERAGE_START.isoformat()}; ask about a day from then on")
+        raise StatusError(f"{as_of.isoformat()} is before the coverage of status questions, which starts "
+                          f"on {COVERAGE_START.isoformat()}; ask about a day from then on", value=as_of.isoformat(),
+                          field="as_of", allowed=f"a day from {COVERAGE_START.isoformat()} on")
     if ix.horizon is not None and as_of > ix.horizon:
-        raise StatusError(f"--as-of {as_of.isoformat()} is after the knowledge base's horizon "
+        raise StatusError(f"{as_of.isoformat()} is after the knowledge base's horizon "
                           f"({ix.horizon.isoformat()}, the newest date any of its sources was read): "
-                          "what holds later is not known; ask about a day up to the horizon")
+                          "what holds later is not known; ask about a day up to the horizon",
+                          value=as_of.isoformat(), field="as_of",
+                          allowed=f"a day from {COVERAGE_START.isoformat()} to {ix.horizon.isoformat()}")
 
 
 def _check(store: Store, state: str, as_of: date) -> tuple[Index, str, str]:
@@ -61,8 +65,9 @@ def _check(store: Store, state: str, as_of: date) -> tuple[Index, str, str]:
     _check_day(ix, as_of)
     code, name = state_code(store, state)
     if ix.type.get(code) != "state":
-        raise UnknownStateError(f"{state!r} ({code}) is not a state the knowledge base covers; "
-                                f"it covers {len(ix.states)}: run `allegiance status --all` to list them")
+        raise UnknownStateError(f"{shorten(state)} ({code}) is not a state the knowledge base covers; "
+                                f"it covers {len(ix.states)}: list them with status_all (allegiance status --all)",
+                                value=state, field="state", allowed=f"one of the {len(ix.states)} states covered")
     return ix, code, name
 
 
@@ -88,9 +93,7 @@ def _memberships(ix: Index, c: Context) -> list[dict[str, Any]]:
     for r, s in c.holding(ix.about("member-of", c.state)):
         out.append({"organisation": r.object, "name": ix.name.get(r.object, r.object), "role": r.role,
                     "valid_from": r.obj.get("valid_from"), "valid_until": r.obj.get("valid_until"),
-                    "holds": s, "statement": r.id, "sources": [
-                        {k: x.get(k) for k in ("source", "title", "author", "date", "url", "quote", "locator")}
-                        for x in r.obj.get("sources") or []]})
+                    "holds": s, "statement": r.id, "sources": cites([r])})
     return sorted(out, key=lambda m: (m["organisation"], m["role"] or ""))
 
 
@@ -112,8 +115,7 @@ def _assessments(ix: Index, c: Context, labels: dict[str, dict[str, Any]]) -> li
                     "date": src.get("date"), "statement": r.obj.get("text"), "value": r.value,
                     "valid_from": r.obj.get("valid_from"), "valid_until": r.obj.get("valid_until"), "holds": s,
                     "label": label, "says_label_holds": says, "derived_holds": derived, "agreement": agreement,
-                    "sources": [{k: x.get(k) for k in ("source", "title", "author", "date", "url", "quote",
-                                                          "locator")} for x in r.obj.get("sources") or []]})
+                    "sources": cites([r])})
     return out
 
 
@@ -206,7 +208,8 @@ def _candidate_days(store: Store, ix: Index, code: str, start: date, end: date) 
 def changes(store: Store, state: str, *, start: date, end: date) -> dict[str, Any]:
     """When each label of ``state`` changed between ``start`` and ``end``, and which criteria changed with it."""
     if end < start:
-        raise StatusError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+        raise StatusError(f"the end {end.isoformat()} is before the start {start.isoformat()}", value=end.isoformat(),
+                          field="end", allowed=f"a day on or after {start.isoformat()}")
     ix, code, name = _check(store, state, start)
     _check(store, state, end)
     _, prev = _evaluate(store, ix, code, start)

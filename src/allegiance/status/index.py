@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Any
 
 from allegiance.facts.store import Store
+from allegiance.facts.time import Span
 
 __all__ = ["MEMBER_ROLES", "WAR_ROLES", "Index", "Rec", "index_of"]
 
@@ -48,26 +50,16 @@ class Rec:
     obj: dict[str, Any]
     superseded_by: list[Rec] = field(default_factory=list)
 
-    def status(self, day: date) -> str:
-        """``yes`` if the statement certainly holds on ``day``, ``possibly`` on a fuzzy edge, else ``no``.
+    @cached_property
+    def span(self) -> Span:
+        """Its valid time; instant statements (events) hold from their date on: they are facts about the past."""
+        return Span(self.from_lo, self.from_hi, self.until_lo, self.until_hi, self.instant).superseded_by(
+            tuple((n.from_lo, n.from_hi, None) for n in self.superseded_by))
 
-        Instant statements (events) hold from their date on: they are facts about the past.
-        A statement superseded by one that has certainly begun no longer holds; by one that
-        may have begun, only possibly.
-        """
-        if day < self.from_lo:
-            return "no"
-        if not self.instant and self.until_hi is not None and day >= self.until_hi:
-            return "no"
-        out = "yes"
-        if day < self.from_hi or (not self.instant and self.until_lo is not None and day >= self.until_lo):
-            out = "possibly"
-        for new in self.superseded_by:
-            if new.from_hi <= day:
-                return "no"
-            if new.from_lo <= day:
-                out = "possibly"
-        return out
+    def status(self, day: date) -> str:
+        """``yes`` if the statement certainly holds on ``day``, ``possibly`` on a fuzzy edge, else ``no``
+        (:meth:`allegiance.facts.time.Span.holds`, supersession honoured)."""
+        return self.span.holds(day)
 
 
 class Index:
