@@ -86,7 +86,7 @@ def test_real_script_never_prints_a_traceback(tmp_path):
     env = {"ALLEGIANCE_CACHE": str(tmp_path / "c"), "PATH": "/usr/bin:/bin"}
     p = subprocess.run([sys.executable, "-m", "allegiance.cli", "--kb", str(FIXTURE_KB), "facts", "Nowhere",
                         "--as-of", "2020-01-01"], capture_output=True, text=True, env=env)
-    assert p.returncode == 1
+    assert p.returncode == 2  # UnknownStateError: a usage error in errors.EDGE_TABLE
     assert p.stderr.strip() == "error: unknown state 'Nowhere': expected an ISO 3166-1 code (BLR, BY) or a name (Belarus)"
 
 

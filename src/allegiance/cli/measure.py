@@ -1,23 +1,21 @@
-"""The measure layer's commands: ``data import|versions|cite``, ``align``, ``cohesion``.
+"""The measure layer's commands: ``data import|versions|cite``, ``align``, ``cohesion``, ``ideal``.
 
-Registered on the main Typer app by :func:`register` (one call in
-allegiance/cli.py). Like the rest of the CLI: a thin edge over the library
-functions, ``--json`` prints their documented shape (docs/json.md), and
-errors are one line on stderr with a non-zero exit code; a file that does
-not import lists its bad rows on stdout as ``file:line: field: message``.
+A file that does not import lists its bad rows on stdout as
+``file:line: field: message`` (the one error mapping, in ``_common``).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import typer
 
-from allegiance.errors import AllegianceError, DataImportError, KnowledgeBaseError
+from allegiance.cli._common import DATA, JSON, Commands, check_writable, emit, open_data, open_kb, split_list
+from allegiance.errors import UsageError, shorten
 
-__all__ = ["register", "data_app"]
+command = Commands()
+data_command = Commands()
 
 data_app = typer.Typer(
     name="data",
@@ -26,61 +24,41 @@ data_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-DATA = typer.Option(None, "--data", envvar="ALLEGIANCE_DATA", dir_okay=False,
-                    help="The data store file (default: <user data dir>/allegiance/data.duckdb).")
-JSON = typer.Option(False, "--json", help="Print the documented JSON shape instead of text.")
+#: The chart files --plot writes.
+PLOT_SUFFIXES = (".png", ".svg", ".html")
 
 
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
+def register(app: typer.Typer) -> None:
+    """Add the measure layer's commands and the ``data`` group to the main app."""
+    data_command.register(data_app)
+    app.add_typer(data_app, name="data")
+    command.register(app)
 
 
-def _emit(result: dict, as_json: bool, render) -> None:
-    if as_json:
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
-    else:
-        typer.echo(render(result), nl=False)
+def _render(name: str) -> Callable[[dict], str]:
+    """The measure layer's text renderers, imported in this one place (``import``, ``alignment``, ``ideal``...)."""
+    if name == "ideal":
+        from allegiance.measure.ideal_cli import render_ideal_text
+
+        return render_ideal_text
+    from allegiance.measure import text
+
+    return getattr(text, f"render_{name}")
 
 
-def _open_data(path: Path | None, *, read_only: bool = True):
-    from allegiance.measure.store import open_data
-
-    try:
-        return open_data(path, read_only=read_only)
-    except AllegianceError as exc:
-        _fail(str(exc))
-
-
-def _open_kb(ctx: typer.Context):
-    """The knowledge base, honouring the main command's --kb and --cache."""
-    from allegiance.facts.store import open_store
-
-    root = ctx.find_root().params
-    try:
-        return open_store(root.get("kb"), cache_dir=root.get("cache"))
-    except KnowledgeBaseError as exc:
-        _fail(f"{exc} (run: allegiance check)")
-
-
-def _run(fn, *args, **kw):
-    try:
-        return fn(*args, **kw)
-    except DataImportError as exc:
-        for p in exc.problems:
-            typer.echo(str(p))
-        more = exc.total - len(exc.problems)
-        if exc.problems and more > 0:
-            typer.echo(f"... and {more} more")
-        _fail(str(exc))
-    except AllegianceError as exc:
-        _fail(str(exc))
+def _check_plot(plot: Optional[Path]) -> None:
+    if plot is None:
+        return
+    if plot.suffix.lower() not in PLOT_SUFFIXES:
+        raise UsageError(f"{shorten(str(plot))}: expected a .png, .svg or .html file", value=str(plot), field="plot",
+                         allowed=", ".join(PLOT_SUFFIXES))
+    check_writable(plot)
 
 
 # ---------------------------------------------------------------- data
 
 
-@data_app.command("import")
+@data_command("import")
 def data_import(
     kind: str = typer.Argument(..., help="unvotes_published, un_votes, un_roll_calls, un_roll_call_issues, "
                                          "atop_alliance or cow_states."),
@@ -98,27 +76,25 @@ def data_import(
     Example: allegiance data import un_votes ../shared/data/unvotes/un_votes.csv.gz
     """
     from allegiance.measure.importer import import_dataset
-    from allegiance.measure.text import render_import
 
-    with _open_data(data, read_only=False) as store:
-        _emit(_run(import_dataset, store, kind, path, version=version, force=force, strict=strict), as_json,
-              render_import)
+    with open_data(data, read_only=False) as store:
+        emit(import_dataset(store, kind, path, version=version, force=force, strict=strict), as_json,
+             _render("import"))
 
 
-@data_app.command("versions")
+@data_command("versions")
 def data_versions(data: Optional[Path] = DATA, as_json: bool = JSON) -> None:
     """List the imported datasets: version, file, SHA-256, rows, coverage, when imported.
 
     Example: allegiance data versions --json
     """
     from allegiance.measure.store import versions
-    from allegiance.measure.text import render_versions
 
-    with _open_data(data) as store:
-        _emit(versions(store), as_json, render_versions)
+    with open_data(data) as store:
+        emit(versions(store), as_json, _render("versions"))
 
 
-@data_app.command("cite")
+@data_command("cite")
 def data_cite(
     kind: Optional[str] = typer.Argument(None, metavar="[KIND]", help="A dataset kind; omit for every imported one."),
     data: Optional[Path] = DATA,
@@ -128,22 +104,21 @@ def data_cite(
 
     Example: allegiance data cite un_votes
     """
-    from allegiance.measure.store import cite, default_data_path, open_data
-    from allegiance.measure.text import render_cite
+    from allegiance.measure.store import cite, default_data_path
 
     path = data or default_data_path()
     if kind is not None and not path.exists():
-        _emit(_run(cite, None, kind), as_json, render_cite)
+        emit(cite(None, kind), as_json, _render("cite"))
         return
-    with _run(open_data, path) as store:
-        _emit(_run(cite, store, kind), as_json, render_cite)
+    with open_data(path) as store:
+        emit(cite(store, kind), as_json, _render("cite"))
 
 
 # ---------------------------------------------------------------- measures
 
 
+@command()
 def align(
-    ctx: typer.Context,
     state: str = typer.Argument(..., help="ISO 3166-1 code (BLR, BY) or name (Belarus)."),
     with_: str = typer.Option(..., "--with", help="Comma-separated states and blocs: RUS,USA,nato,eu,csto,nam."),
     start: Optional[int] = typer.Option(None, "--from", help="First year (of the roll calls' dates)."),
@@ -166,25 +141,23 @@ def align(
     Example: allegiance align BLR --with RUS,USA,csto --from 1992 --to 2019 --measure kappa
     """
     from allegiance.measure.alignment import alignment
-    from allegiance.measure.text import render_alignment
 
-    targets = [t.strip() for t in with_.split(",") if t.strip()]
-    if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".html"):
-        _fail(f"--plot {plot}: expected a .png, .svg or .html file", 2)
-    with _open_data(data) as store, _open_kb(ctx) as kb:
-        result = _run(alignment, store, kb, state, targets, start=start, end=end, measure=measure.lower(),
-                      issue=issue, by=by.lower(), source=source)
+    targets = split_list(with_, "with_")
+    _check_plot(plot)
+    with open_data(data) as store, open_kb() as kb:
+        result = alignment(store, kb, state, targets, start=start, end=end, measure=measure.lower(), issue=issue,
+                           by=by.lower(), source=source)
     if plot is not None:
         from allegiance.measure.plot import alignment_chart, save_chart
 
-        _run(lambda: save_chart(alignment_chart(result), plot))
+        save_chart(alignment_chart(result), plot)
         if not as_json:
             typer.echo(f"wrote {plot}", err=True)
-    _emit(result, as_json, render_alignment)
+    emit(result, as_json, _render("alignment"))
 
 
+@command()
 def cohesion(
-    ctx: typer.Context,
     bloc: str = typer.Argument(..., help="An organisation in the knowledge base: nato, eu, csto, nam, ..."),
     start: Optional[int] = typer.Option(None, "--from", help="First year (of the roll calls' dates)."),
     end: Optional[int] = typer.Option(None, "--to", help="Last year."),
@@ -201,25 +174,17 @@ def cohesion(
     Example: allegiance cohesion csto --from 2002 --to 2019
     """
     from allegiance.measure.alignment import cohesion as q
-    from allegiance.measure.text import render_cohesion
 
-    with _open_data(data) as store, _open_kb(ctx) as kb:
-        _emit(_run(q, store, kb, bloc, start=start, end=end, issue=issue, by=by.lower(), source=source), as_json,
-              render_cohesion)
-
-
-def register(app: typer.Typer) -> None:
-    """Add the measure layer's commands to the main app."""
-    app.add_typer(data_app, name="data")
-    app.command("align")(align)
-    app.command("cohesion")(cohesion)
-    app.command("ideal")(ideal)
+    with open_data(data) as store, open_kb() as kb:
+        emit(q(store, kb, bloc, start=start, end=end, issue=issue, by=by.lower(), source=source), as_json,
+             _render("cohesion"))
 
 
+@command()
 def ideal(
     states: Optional[list[str]] = typer.Argument(None, help="States (ISO codes or names); omit for all."),
-    start: Optional[int] = typer.Option(None, "--from", help="First session (1 = 1946)."),
-    end: Optional[int] = typer.Option(None, "--to", help="Last session."),
+    first: Optional[int] = typer.Option(None, "--from", help="First session (1 = 1946)."),
+    last: Optional[int] = typer.Option(None, "--to", help="Last session."),
     source: Optional[str] = typer.Option(None, "--source",
                                          help="unvotes or published (default: unvotes if imported)."),
     plot: Optional[Path] = typer.Option(None, "--plot", dir_okay=False,
@@ -238,11 +203,12 @@ def ideal(
 
     Example: allegiance ideal BLR RUS USA --from 40 --to 74 --plot ideal.svg
     """
-    from allegiance.measure.ideal_cli import ideal_command, render_ideal_text
+    from allegiance.measure.ideal_cli import ideal_command
     from allegiance.measure.votes import ideal_vote_table
 
-    with _open_data(data) as store:
-        table = _run(ideal_vote_table, store, source=source, first=start, last=end)
-    result = _run(ideal_command, states or None, first=start, last=end, votes=table, plot=plot,
-                  device="cuda" if gpu else "cpu", method=method)
-    _emit(result, as_json, render_ideal_text)
+    _check_plot(plot)
+    with open_data(data) as store:
+        table = ideal_vote_table(store, source=source, first=first, last=last)
+    result = ideal_command(states or None, first=first, last=last, votes=table, plot=plot,
+                           device="cuda" if gpu else "cpu", method=method)
+    emit(result, as_json, _render("ideal"))
