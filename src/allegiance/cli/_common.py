@@ -133,6 +133,11 @@ def _shortened(message: str, ctx: typer.Context | None) -> str:
     return _LONG_WORD.sub(lambda m: shorten(m.group(0), 60), message)
 
 
+def _one_line(message: str) -> str:
+    """A message that spans lines (a validator's report quoted in it) as one line."""
+    return re.sub(r"\s*\n\s*", "; ", message.strip())
+
+
 def _echo_error(text: str) -> None:
     typer.echo(f"error: {text}", err=True)
 
@@ -151,7 +156,7 @@ def report(exc: AllegianceError, ctx: typer.Context | None = None) -> int:
         more = exc.total - len(exc.problems)
         if exc.problems and more > 0:
             typer.echo(f"... and {more} more")
-    message = _shortened(exc.message or str(exc), ctx)
+    message = _shortened(_one_line(exc.message or str(exc)), ctx)
     label = param_label(ctx, exc.field)
     _echo_error(f"{label}: {message}" if label else message)
     return code
@@ -227,7 +232,7 @@ _YEAR = re.compile(r"\s*Y?(-?)(\d+)")
 
 def _dated(text: str, field: str, parse: Callable[[str], Any]) -> Any:
     m = _YEAR.match(text)
-    if m and (m.group(1) or not 1 <= int(m.group(2)) <= 9999):
+    if m and (m.group(1) or len(m.group(2)) > 4 or int(m.group(2)) == 0):
         raise DateError(f"{shorten(text)} is not a date allegiance can use: years run from 0001 to 9999 "
                         "(expected YYYY-MM-DD, e.g. 2020-07-01)", value=text, field=field,
                         allowed="a date from 0001 to 9999")
