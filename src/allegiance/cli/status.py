@@ -67,7 +67,7 @@ def compare(
 
     on = day(as_of, "as_of")
     if len({s.strip().casefold() for s in states}) < 2:
-        raise UsageError(f"{', '.join(shorten(s) for s in states)}: compare needs at least two different states "
+        raise UsageError(f"compare needs at least two different states, got {' '.join(shorten(s) for s in states)} "
                          "(e.g. BLR FIN AUT); for one state ask `allegiance status`",
                          value=" ".join(states), field="states", allowed="two or more different states")
     with open_kb() as store:
