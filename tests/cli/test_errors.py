@@ -178,6 +178,7 @@ def test_version():
      "error: --data: no such data store: '/nonexistent/votes.duckdb'"),
     (["align", "BLR", "--with", "RUS", "--plot", "out.pdf"], "error: --plot: 'out.pdf': expected a .png"),
     (["verify", "union-state"], "error: name a PROPERTY of the arrangement"),
+    (["check", "--seeds", "/nonexistent/seeds"], "error: --seeds: /nonexistent/seeds is not a directory"),
     (["status", "--as-of", "2020-01-01"], "error: name a STATE, or give --all"),
 ])
 def test_the_edge_refuses_before_doing_work(cache_dir, args, line):

@@ -1,4 +1,5 @@
-"""The real CLI, run through Typer's runner and, for exit behaviour, as a subprocess."""
+"""The knowledge base's commands (check, timeline, facts, sources, conflicts) through the real CLI, run through
+Typer's runner and, for exit behaviour, as a subprocess."""
 
 from __future__ import annotations
 
