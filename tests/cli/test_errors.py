@@ -43,6 +43,7 @@ def _probe_app() -> typer.Typer:
         output: Optional[Path] = typer.Option(None, "--output", "-o"),
         kind: str = typer.Option("AllegianceError", "--kind"),
         field: Optional[str] = typer.Option(None, "--field"),
+        message: str = typer.Option("something is wrong with 'v'", "--message"),
     ) -> None:
         """Raise the error named by --kind, with --field."""
         if output is not None:
@@ -55,7 +56,7 @@ def _probe_app() -> typer.Typer:
         if cls is DataImportError:
             raise DataImportError("f.csv: 5 bad row(s); nothing imported",
                                   problems=[Problem("f.csv", 2, "vote", "expected a vote code")], total=5)
-        raise cls("something is wrong with 'v'", value="v", field=field)
+        raise cls(message, value="v", field=field)
 
     commands.register(probe_app)
     return probe_app
@@ -70,6 +71,11 @@ PROBE = _probe_app()
 def test_field_becomes_the_flag(field, flag):
     r = runner.invoke(PROBE, ["probe", "--kind", "DateError", "--field", field])
     assert r.stderr == f"error: {flag}: something is wrong with 'v'\n"
+
+
+def test_a_message_that_names_its_flag_is_not_prefixed_twice():
+    r = runner.invoke(PROBE, ["probe", "--kind", "RulesError", "--field", "consent", "--message", "--consent: 'x'"])
+    assert r.stderr == "error: --consent: 'x'\n"
 
 
 def test_no_field_no_prefix_and_unknown_field_is_named_as_is():

@@ -119,7 +119,7 @@ def param_label(ctx: typer.Context | None, field: str | None) -> str | None:
     return (meta.strip("[].") if meta else (p.name or field)).upper()
 
 
-_LONG_WORD = re.compile(r"\S{121,}")
+_LONG_WORD = re.compile(r"\S{301,}")
 
 
 def _shortened(message: str, ctx: typer.Context | None) -> str:
@@ -158,7 +158,7 @@ def report(exc: AllegianceError, ctx: typer.Context | None = None) -> int:
             typer.echo(f"... and {more} more")
     message = _shortened(_one_line(exc.message or str(exc)), ctx)
     label = param_label(ctx, exc.field)
-    _echo_error(f"{label}: {message}" if label else message)
+    _echo_error(f"{label}: {message}" if label and not message.startswith(f"{label}:") else message)
     return code
 
 
