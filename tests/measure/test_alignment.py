@@ -19,6 +19,10 @@ def test_members_as_of_respects_roles_and_fuzzy_dates(bloc_kb):
     assert [x["state"] for x in m["possibly"]] == ["CUB"]         # "1946" may mean any day of 1946
     later = members_as_of(bloc_kb, "pact", date(1992, 6, 1))
     assert [x["state"] for x in later["members"]] == ["BLR", "CUB", "RUS"]
+    # a membership superseded (Cuba an observer from 2000, no longer a member) ends where its successor starts,
+    # as it does in the status layer: one Span answers "holds on day D" for both
+    assert [x["state"] for x in members_as_of(bloc_kb, "pact", date(1999, 12, 31))["members"]] == ["BLR", "CUB", "RUS"]
+    assert [x["state"] for x in members_as_of(bloc_kb, "pact", date(2000, 1, 1))["members"]] == ["BLR", "RUS"]
     with pytest.raises(UnknownIdError, match="unknown organisation 'warsaw'"):
         members_as_of(bloc_kb, "warsaw", date(1990, 1, 1))
 

@@ -90,9 +90,9 @@ def _member_mask(votes: Votes, kb: Store, bloc: str, days: np.ndarray) -> tuple[
     for sp in membership_spells(kb, bloc):
         recorded.append({"state": sp.state, "valid_from": sp.valid_from, "valid_until": sp.valid_until,
                          "statement": sp.statement})
-        on = days >= np.datetime64(sp.from_hi, "D")
-        if sp.until_lo is not None:
-            on &= days < np.datetime64(sp.until_lo, "D")
+        on = days >= np.datetime64(sp.certain_from, "D")
+        if sp.certain_until is not None:
+            on &= days < np.datetime64(sp.certain_until, "D")
         for c in lineage(sp.state):
             if c in votes.states:
                 mask[votes.states.index(c)] |= on
