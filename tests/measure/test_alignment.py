@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from allegiance.errors import DataError, DataMissingError, UnknownIdError
+from allegiance.errors import DataError, DataMissingError, UnknownIdError, UsageError
 from allegiance.measure import alignment, cohesion, members_as_of, vote_matrix
 from allegiance.measure.dyads import all_dyads
 from allegiance.measure.importer import import_dataset
@@ -69,12 +69,16 @@ def test_alignment_by_year_and_by_issue(loaded, bloc_kb):
 
 
 def test_alignment_errors(loaded, bloc_kb):
-    with pytest.raises(DataError, match="unknown measure 'tau'"):
+    # questions asked wrongly are usage errors naming the parameter, never a command-line flag
+    with pytest.raises(UsageError, match="unknown measure 'tau'") as err:
         alignment(loaded, bloc_kb, "BLR", ["RUS"], measure="tau")
-    with pytest.raises(DataError, match="that is BLR itself"):
+    assert (err.value.field, err.value.value) == ("measure", "tau")
+    with pytest.raises(UsageError, match="'Belarus' is BLR itself") as err:
         alignment(loaded, bloc_kb, "BLR", ["Belarus"])
-    with pytest.raises(DataError, match="--to 1950 is before --from 1990"):
+    assert err.value.field == "with_"
+    with pytest.raises(UsageError, match="end year 1950 is before the start year 1990") as err:
         alignment(loaded, bloc_kb, "BLR", ["RUS"], start=1990, end=1950)
+    assert "--" not in str(err.value) and err.value.field == "end"
     with pytest.raises(DataError, match="unknown issue area 'war'"):
         alignment(loaded, bloc_kb, "BLR", ["RUS"], issue="war")
 

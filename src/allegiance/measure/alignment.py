@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from allegiance.errors import DataError
+from allegiance.errors import DataError, UsageError, shorten
 from allegiance.facts.query import state_code
 from allegiance.facts.store import Store
 from allegiance.measure.blocs import membership_spells, require_bloc, resolve_bloc
@@ -136,11 +136,14 @@ def _f(v) -> float | None:
 
 def _check(measure: str, by: str, start: int | None, end: int | None) -> None:
     if measure not in MEASURES:
-        raise DataError(f"unknown measure {measure!r}: expected one of {', '.join(MEASURES)}")
+        raise UsageError(f"unknown measure {shorten(measure)}: expected one of {', '.join(MEASURES)}", value=measure,
+                         field="measure", allowed=", ".join(MEASURES))
     if by not in ("session", "year"):
-        raise DataError(f"unknown period {by!r}: expected session or year")
+        raise UsageError(f"unknown period {shorten(by)}: expected session or year", value=by, field="by",
+                         allowed="session, year")
     if start is not None and end is not None and end < start:
-        raise DataError(f"--to {end} is before --from {start}")
+        raise UsageError(f"the end year {end} is before the start year {start}", value=end, field="end",
+                         allowed=f"a year from {start} on")
 
 
 def _span(votes: Votes, cols: np.ndarray) -> tuple[str | None, str | None]:
@@ -158,7 +161,8 @@ def alignment(data: DataStore, kb: Store, state: str, with_: list[str], *, start
     """
     _check(measure, by, start, end)
     if not with_:
-        raise DataError("name at least one state or bloc to compare with (--with RUS,nato)")
+        raise UsageError("name at least one state or bloc to compare with (e.g. RUS, nato)", value="", field="with_",
+                         allowed="states (ISO codes or names) and organisations of the knowledge base")
     code, name = state_code(kb, state)
     votes = load_votes(data, source=source, start_year=start, end_year=end, issue=issue)
     x, x_who = _lineage_row(votes, code)
@@ -174,7 +178,8 @@ def alignment(data: DataStore, kb: Store, state: str, with_: list[str], *, start
         else:
             tcode, tname = state_code(kb, target)
             if tcode == code:
-                raise DataError(f"--with {target}: that is {code} itself; name another state or a bloc")
+                raise UsageError(f"{shorten(target)} is {code} itself; name another state or a bloc", value=target,
+                                 field="with_", allowed=f"a state other than {code}, or a bloc")
             y, y_who = _lineage_row(votes, tcode)
             head = {"with": tcode, "name": tname, "type": "state"}
         points = []
