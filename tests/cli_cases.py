@@ -132,6 +132,10 @@ def scrub(text: str) -> str:
     return _STAMP.sub("<imported-at>", _STORE.sub(r"\1<data-store>", text))
 
 
+def import_path(kind: str) -> Path:
+    return MEASURE_FIX / ("published.csv" if kind == "unvotes_published" else f"fx_{kind}.csv")
+
+
 class CliEnv:
     """A private cache and a data store holding the fixture votes; runs the CLI in them."""
 
@@ -142,12 +146,14 @@ class CliEnv:
         self.data = root / "data.duckdb"
         self.env = {"ALLEGIANCE_CACHE": str(root / "cache"), "ALLEGIANCE_DATA": str(self.data)}
         self.runner = CliRunner()
-        self.imports: list[tuple[str, dict, str]] = []  # (kind, JSON, text) of each import, kept for the tests
+        # each fixture file imported as text, then again with --force as JSON, then once more (unchanged) as text
+        self.imports: list[tuple[str, str, dict, str]] = []
         for kind in ("unvotes_published", *IMPORT_KINDS):
-            path = MEASURE_FIX / ("published.csv" if kind == "unvotes_published" else f"fx_{kind}.csv")
-            first = self.invoke(["--kb", str(MEASURE_KB), "data", "import", kind, str(path), "--json"])
-            again = self.invoke(["--kb", str(MEASURE_KB), "data", "import", kind, str(path)])
-            self.imports.append((kind, json.loads(first), again))
+            path = import_path(kind)
+            argv = ["--kb", str(MEASURE_KB), "data", "import", kind, str(path)]
+            first = self.invoke(argv)
+            forced = json.loads(self.invoke(argv + ["--force", "--json"]))
+            self.imports.append((kind, first, forced, self.invoke(argv)))
 
     def invoke(self, argv: list[str]) -> str:
         r = self.runner.invoke(__import__("allegiance.cli", fromlist=["app"]).app, argv, env=self.env)

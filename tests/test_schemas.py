@@ -15,7 +15,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from tests.cli_cases import CASES, IMPORT_KINDS
+from tests.cli_cases import CASES, IMPORT_KINDS, import_path
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "src" / "allegiance" / "schemas"
 SHARED = {"common"}  # schema files that are pieces, not a command's output
@@ -174,14 +174,15 @@ def test_output_matches_its_schema(cli, case):
     assert errors(case.schema, out) == []
 
 
-def test_data_import_matches_its_schema(cli):
-    assert [k for k, _, _ in cli.imports] == ["unvotes_published", *IMPORT_KINDS]
-    for _kind, out, _text in cli.imports:
-        assert out["status"] == "imported"
-        assert errors("data-import", out) == []
-    again = json.loads(cli.invoke(["data", "import", "un_votes", str(Path(__file__).parent / "fixtures" / "measure"
-                                                                    / "fx_un_votes.csv"), "--json"]))
-    assert again["status"] == "unchanged" and errors("data-import", again) == []
+def test_data_import_matches_its_schema(cli, tmp_path):
+    """Each status of an import: imported (a fresh store), replaced (--force), unchanged (the same file again)."""
+    assert [k for k, *_ in cli.imports] == ["unvotes_published", *IMPORT_KINDS]
+    for _kind, _first, forced, _again in cli.imports:
+        assert forced["status"] == "replaced"
+        assert errors("data-import", forced) == []
+    for status, args in (("imported", ["--data", str(tmp_path / "fresh.duckdb")]), ("unchanged", [])):
+        out = json.loads(cli.invoke(["data", "import", "un_votes", str(import_path("un_votes")), "--json", *args]))
+        assert out["status"] == status and errors("data-import", out) == []
 
 
 def test_status_one_and_all_are_told_apart(cli):
