@@ -156,7 +156,9 @@ class CliEnv:
             self.imports.append((kind, first, forced, self.invoke(argv)))
 
     def invoke(self, argv: list[str]) -> str:
-        r = self.runner.invoke(__import__("allegiance.cli", fromlist=["app"]).app, argv, env=self.env)
+        from allegiance.cli import app
+
+        r = self.runner.invoke(app, argv, env=self.env)
         assert r.exit_code == 0, f"allegiance {' '.join(argv)}: exit {r.exit_code}\n{r.output}"
         return r.stdout
 

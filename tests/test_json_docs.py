@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 import re
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "json.md"
-SCHEMAS = ROOT / "src" / "allegiance" / "schemas"
+SCHEMAS = Path(str(files("allegiance") / "schemas"))
 KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
 # sections that describe pieces every command shares (common.json)
 SHARED_SECTIONS = ("The statement object", "Rules: citations in answers", "The proof object")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from referencing import Registry, Resource
 
 from tests.cli_cases import CASES, IMPORT_KINDS, import_path
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "src" / "allegiance" / "schemas"
+SCHEMAS = Path(str(files("allegiance") / "schemas"))  # as installed: package data
 SHARED = {"common"}  # schema files that are pieces, not a command's output
 # commands whose JSON is asked for otherwise than with --json (assess: --format json)
 FORMAT_JSON = {"assess"}
