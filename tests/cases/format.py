@@ -14,9 +14,11 @@ unknown key, a missing one, an unknown ``ask``, an argument the question does
 not take, or a malformed date is an error naming ``file:line``.
 
 ``expect`` names keys of the answer (the dictionary the library function
-returns), plus the derived views listed under each question (``chain_ids``:
-the ids along a command chain; ``label_holds``: each label's ``holds``).
-Values are compared exactly, type included (``true`` is not ``1``).
+returns), plus the derived views listed under each question in ``ASKS``
+(``chain_ids``: the ids along a command chain; ``label_holds``: each label's
+``holds``; ``veto_states``: per ``action/mode``; ...). Values are compared
+exactly, type included (``true`` is not ``1``); a mapping is compared key by
+key, so a case names only the labels, players or statements it is about.
 """
 
 from __future__ import annotations
@@ -73,9 +75,11 @@ ASKS: dict[str, Ask] = {
         views={"chain_ids": lambda a: [link["id"] for link in a["chain"]]}),
     "vetoes": Ask(_rules_call("vetoes", lambda g, d: ((g["arrangement"], g.get("action")), {
         "as_of": d, "mode": g.get("mode")})),
-        required=("arrangement",), optional=("action", "mode")),
+        required=("arrangement",), optional=("action", "mode"),
+        views={"veto_states": lambda a: {f"{r['action']}/{r['mode']}": r["veto_states"] for r in a["actions"]}}),
     "power": Ask(_rules_call("power", lambda g, d: ((g["body"],), {"arrangement": g.get("in"), "as_of": d})),
-                 required=("body",), optional=("in",)),
+                 required=("body",), optional=("in",),
+                 views={"banzhaf_exact": lambda a: {p["player"]: p["banzhaf_exact"] for p in a["players"]}}),
     "diff": Ask(_rules_call("diff", lambda g, d: ((g["a"], g["b"]), {
         "as_of_a": _day(g.get("as_of_a")), "as_of_b": _day(g.get("as_of_b")), "state": g.get("state")})),
         required=("a", "b"), optional=("as_of_a", "as_of_b", "state"), as_of=False),
@@ -87,11 +91,15 @@ ASKS: dict[str, Ask] = {
     "status": Ask(_store_call("status", lambda g, d: ((g["state"],), {"as_of": d})), required=("state",),
                   views={"label_holds": lambda a: {lb["label"]: lb["holds"] for lb in a["labels"]}}),
     "status-all": Ask(_store_call("status_all", lambda g, d: ((), {"as_of": d})), required=()),
-    "compare": Ask(_store_call("compare", lambda g, d: ((g["states"],), {"as_of": d})), required=("states",)),
+    "compare": Ask(_store_call("compare", lambda g, d: ((g["states"],), {"as_of": d})), required=("states",),
+                   views={"values": lambda a: {r["label"]: r["values"] for r in a["rows"]}}),
     "changes": Ask(_store_call("changes", lambda g, d: ((g["state"],), {
-        "start": _day(g["from"]), "end": _day(g["to"])})), required=("state", "from", "to"), as_of=False),
+        "start": _day(g["from"]), "end": _day(g["to"])})), required=("state", "from", "to"), as_of=False,
+        views={"dates": lambda a: [c["date"] for c in a["changes"]]}),
     "facts": Ask(_store_call("facts_as_of", lambda g, d: ((g["state"],), {
-        "as_of": d, "known_by": _day(g.get("known_by"))})), required=("state",), optional=("known_by",)),
+        "as_of": d, "known_by": _day(g.get("known_by"))})), required=("state",), optional=("known_by",),
+        views={"holds": lambda a: {s["id"]: s["holds"] for s in a["statements"]},
+               "superseded_ids": lambda a: [s["id"] for s in a["superseded"]]}),
 }
 DATE_ARGS = {"as_of_a", "as_of_b", "from", "to", "known_by"}
 LIST_ARGS = {"consent", "abstain", "actions", "effects", "states"}

@@ -48,6 +48,10 @@ def test_there_are_cases_in_every_file():
         assert read_cases(f), f
 
 
+def test_every_question_is_asked_at_least_once():
+    assert {c.ask for c in CASES} == set(ASKS)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.where} {c.name[:60]}" for c in CASES])
 def test_case(shipped_store, rules, case):
     wrong = check(case.run(shipped_store, rules), case)
