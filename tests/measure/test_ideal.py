@@ -13,9 +13,9 @@ import pytest
 
 from allegiance.errors import UnknownStateError, VoteInputError
 from allegiance.measure.ideal import IdealPoints, estimate_ideal_points, ideal_path, ideal_points_from_votes
-from allegiance.measure.ideal_backend import Backend, truncnorm_moments
-from allegiance.measure.ideal_sim import simulate_votes
-from allegiance.measure.ideal_votes import votes_from_table
+from allegiance.measure.ideal.backend import Backend, truncnorm_moments
+from allegiance.measure.ideal.simulate import simulate_votes
+from allegiance.measure.ideal.votes import votes_from_table
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
@@ -321,7 +321,7 @@ def test_smoother_is_the_exact_gaussian_posterior(stationary):
     # plus the votes' precision on the diagonal
     from types import SimpleNamespace
 
-    from allegiance.measure.ideal import _Settings, _smooth
+    from allegiance.measure.ideal.estimate import _Settings, _smooth
 
     rng = np.random.default_rng(0)
     sessions = np.array([1, 2, 3, 5, 6, 7])  # session 4 missing: a gap of two
@@ -401,7 +401,7 @@ def test_a_missing_torch_is_a_clear_error(monkeypatch):
 
 
 def test_ideal_command_json_and_text(fit):
-    from allegiance.measure.ideal_cli import ideal_command, render_ideal_text
+    from allegiance.measure.ideal.command import ideal_command, render_ideal_text
 
     out = ideal_command(["S00", "s01"], first=2, last=5, result=fit)
     assert out["states"] == ["S00", "S01"] and out["from"] == 2 and out["to"] == 5
@@ -420,7 +420,7 @@ def test_ideal_command_json_and_text(fit):
 
 @pytest.mark.parametrize("ext", [".svg", ".html", ".png"])
 def test_plot_writes_the_format_its_name_asks_for(fit, tmp_path, ext):
-    from allegiance.measure.ideal_cli import ideal_command
+    from allegiance.measure.ideal.command import ideal_command
 
     path = tmp_path / f"chart{ext}"
     out = ideal_command(["S00", "S01"], result=fit, plot=path)
@@ -435,7 +435,7 @@ def test_plot_writes_the_format_its_name_asks_for(fit, tmp_path, ext):
 
 
 def test_plot_refuses_an_unknown_format(fit, tmp_path):
-    from allegiance.measure.ideal_cli import ideal_command
+    from allegiance.measure.ideal.command import ideal_command
 
     with pytest.raises(VoteInputError, match="unknown chart format '.gif'"):
         ideal_command(["S00"], result=fit, plot=tmp_path / "x.gif")
@@ -447,7 +447,7 @@ def test_plot_refuses_an_unknown_format(fit, tmp_path):
 def test_agrees_with_bailey_strezhnev_voeten_on_recent_sessions():
     if not (DATA / "unvotes" / "un_votes.csv.gz").is_file() or not (DATA / "idealpoints").is_dir():
         pytest.skip(f"UN votes and BSV ideal points not found under {DATA} (they live in ../shared/data)")
-    from allegiance.measure.ideal_validate import compare_with_bsv, read_bsv, read_unvotes
+    from allegiance.measure.ideal.validate import compare_with_bsv, read_bsv, read_unvotes
 
     votes = read_unvotes(DATA, sessions=(66, 74))
     res = estimate_ideal_points(votes)
@@ -466,7 +466,7 @@ def test_two_stage_keeps_the_cold_war_sessions_that_the_joint_mode_distorts():
     West towards the non-aligned states; estimated session by session, the Assembly keeps BSV's shape."""
     if not (DATA / "unvotes" / "un_votes.csv.gz").is_file() or not (DATA / "idealpoints").is_dir():
         pytest.skip(f"UN votes and BSV ideal points not found under {DATA} (they live in ../shared/data)")
-    from allegiance.measure.ideal_validate import compare_with_bsv, read_bsv, read_unvotes
+    from allegiance.measure.ideal.validate import compare_with_bsv, read_bsv, read_unvotes
 
     votes = read_unvotes(DATA, sessions=(30, 33))
     bsv = read_bsv(DATA)
@@ -480,7 +480,8 @@ def test_two_stage_keeps_the_cold_war_sessions_that_the_joint_mode_distorts():
 def test_public_names_are_pinned():
     import allegiance.measure.ideal as ideal
 
-    assert sorted(ideal.__all__) == ["IdealPoints", "estimate_ideal_points", "ideal_path", "ideal_points_from_votes"]
+    assert sorted(ideal.__all__) == ["IdealPoints", "estimate_ideal_points", "ideal_command", "ideal_path",
+                                   "ideal_points_from_votes"]
 
 
 # --- the validation readers, on small files in the publishers' formats -----------------------------
@@ -499,7 +500,7 @@ def _write_unvotes(root: Path, votes: list[str], calls: list[str]) -> Path:
 
 
 def test_read_unvotes_maps_codes_and_bridges(tmp_path):
-    from allegiance.measure.ideal_validate import read_unvotes
+    from allegiance.measure.ideal.validate import read_unvotes
 
     root = _write_unvotes(
         tmp_path,
@@ -524,7 +525,7 @@ def test_read_unvotes_maps_codes_and_bridges(tmp_path):
      ("1,Nowhere,,yes", "no country_code")],
 )
 def test_read_unvotes_refuses_what_it_cannot_map(tmp_path, vote_line, message):
-    from allegiance.measure.ideal_validate import read_unvotes
+    from allegiance.measure.ideal.validate import read_unvotes
 
     root = _write_unvotes(tmp_path, [vote_line], ['1,1,0,1946-01-01,R/1/1,0,0,"X","d"'])
     with pytest.raises(VoteInputError, match=message):
@@ -534,7 +535,7 @@ def test_read_unvotes_refuses_what_it_cannot_map(tmp_path, vote_line, message):
 
 
 def test_read_bsv_splits_the_yemens_and_compares(tmp_path):
-    from allegiance.measure.ideal_validate import compare_with_bsv, read_bsv
+    from allegiance.measure.ideal.validate import compare_with_bsv, read_bsv
 
     d = tmp_path / "idealpoints"
     d.mkdir()
@@ -556,7 +557,7 @@ def test_read_bsv_splits_the_yemens_and_compares(tmp_path):
 
 def test_validation_reader_uses_the_projects_own_codes():
     """The BSV validation reader names historic states with the codes the rest of the measure layer uses."""
-    from allegiance.measure.codes import OWN_CODES, cow_to_iso3
-    from allegiance.measure.ideal_validate import UNVOTES_CODES
+    from allegiance.measure.data.codes import OWN_CODES, cow_to_iso3
+    from allegiance.measure.ideal.validate import UNVOTES_CODES
 
     assert UNVOTES_CODES["Zanzibar"] == cow_to_iso3(511) and UNVOTES_CODES["Zanzibar"] in OWN_CODES

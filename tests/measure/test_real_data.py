@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from allegiance.measure.importer import import_dataset
-from allegiance.measure.store import open_data
+from allegiance.measure.data.importer import import_dataset
+from allegiance.measure.data.store import open_data
 from tests.measure.conftest import REAL, real_or_skip
 
 

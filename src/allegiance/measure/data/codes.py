@@ -146,7 +146,7 @@ def _span_code(spans, day: date | None) -> str | None:
 
 def cow_codes() -> dict[int, tuple[str, str, str | None]]:
     """Every COW code known to the crosswalk: ccode -> (COW abbreviation, COW name, base alpha-3 or None)."""
-    from allegiance.measure._cow_table import COW
+    from allegiance.measure.data._cow_table import COW
 
     return COW
 

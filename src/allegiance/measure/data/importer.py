@@ -3,7 +3,7 @@
 :func:`import_dataset` reads a CSV (``.csv``, ``.csv.gz``; DuckDB's reader,
 every column as text) or an R data file (``.rda``, ``.RData``; ``pyreadr``)
 into a staging table, checks its columns and every row in SQL
-(:mod:`allegiance.measure.formats`), and only when no row has an error
+(:mod:`allegiance.measure.data.formats`), and only when no row has an error
 replaces the kind's table, rebuilds what depends on it and records the
 file in ``datasets`` -- all in one transaction. A failure at any point
 (a bad row, an interrupted process, a crash) leaves the store exactly as it
@@ -28,8 +28,8 @@ from typing import Any
 import duckdb
 
 from allegiance.errors import DataError, DataImportError, Problem
-from allegiance.measure.formats import Kind, get_kind, guess_kind
-from allegiance.measure.store import SOURCES, DataStore
+from allegiance.measure.data.formats import Kind, get_kind, guess_kind
+from allegiance.measure.data.store import SOURCES, DataStore
 
 __all__ = ["import_dataset", "MAX_REPORTED"]
 
@@ -285,7 +285,7 @@ def _load_crosswalk(con) -> None:
     """Temp tables the checks and the derived tables join: _cow, _iso2, _names (from measure.codes)."""
     import pyarrow as pa
 
-    from allegiance.measure import codes
+    from allegiance.measure.data import codes
 
     cow_rows = []
     for ccode, (_abb, _name, iso3) in codes.cow_codes().items():

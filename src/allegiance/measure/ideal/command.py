@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from allegiance.errors import VoteInputError
-from allegiance.measure.ideal import IdealPoints, estimate_ideal_points
+from allegiance.measure.ideal.estimate import IdealPoints, estimate_ideal_points
 
 __all__ = ["ideal_command", "plot_ideal_points", "render_ideal_text", "PLOT_FORMATS"]
 
