@@ -401,7 +401,8 @@ def test_a_missing_torch_is_a_clear_error(monkeypatch):
 
 
 def test_ideal_command_json_and_text(fit):
-    from allegiance.measure.ideal.command import ideal_command, render_ideal_text
+    from allegiance.measure.ideal import ideal_command
+    from allegiance.report.measure import render_ideal_text
 
     out = ideal_command(["S00", "s01"], first=2, last=5, result=fit)
     assert out["states"] == ["S00", "S01"] and out["from"] == 2 and out["to"] == 5
@@ -420,10 +421,10 @@ def test_ideal_command_json_and_text(fit):
 
 @pytest.mark.parametrize("ext", [".svg", ".html", ".png"])
 def test_plot_writes_the_format_its_name_asks_for(fit, tmp_path, ext):
-    from allegiance.measure.ideal.command import ideal_command
+    from allegiance.report.charts import ideal_with_plot
 
     path = tmp_path / f"chart{ext}"
-    out = ideal_command(["S00", "S01"], result=fit, plot=path)
+    out = ideal_with_plot(["S00", "S01"], result=fit, plot=path)
     assert out["plot"] == str(path)
     head = path.read_bytes()[:200]
     if ext == ".png":
@@ -435,10 +436,10 @@ def test_plot_writes_the_format_its_name_asks_for(fit, tmp_path, ext):
 
 
 def test_plot_refuses_an_unknown_format(fit, tmp_path):
-    from allegiance.measure.ideal.command import ideal_command
+    from allegiance.report.charts import ideal_with_plot
 
     with pytest.raises(VoteInputError, match="unknown chart format '.gif'"):
-        ideal_command(["S00"], result=fit, plot=tmp_path / "x.gif")
+        ideal_with_plot(["S00"], result=fit, plot=tmp_path / "x.gif")
 
 
 # --- the real data --------------------------------------------------------------------------------

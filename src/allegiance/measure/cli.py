@@ -238,7 +238,8 @@ def ideal(
 
     Example: allegiance ideal BLR RUS USA --from 40 --to 74 --plot ideal.svg
     """
-    from allegiance.measure.ideal.command import ideal_command, render_ideal_text
+    from allegiance.report.charts import ideal_with_plot as ideal_command
+    from allegiance.report.measure import render_ideal_text
     from allegiance.measure.data.votes import ideal_vote_table
 
     with _open_data(data) as store:

@@ -1,14 +1,19 @@
-"""Charts of alignment over time (Altair; PNG and SVG rendered by vl-convert, HTML self-contained)."""
+"""Charts of the measure layer's results: alignment over time, ideal points by session.
+
+Altair builds them; PNG and SVG are rendered by vl-convert (no browser),
+HTML is self-contained. The file's extension chooses the format.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from allegiance.errors import DataError
+from allegiance.errors import DataError, VoteInputError
 
-__all__ = ["alignment_chart", "save_chart", "FORMATS"]
+__all__ = ["alignment_chart", "save_chart", "plot_ideal_points", "ideal_with_plot", "FORMATS"]
 
+#: File extensions a chart can be written as.
 FORMATS = (".png", ".svg", ".html")
 
 
@@ -60,3 +65,63 @@ def save_chart(chart, path: Path | str) -> Path:
     else:
         chart.save(str(path), format=ext[1:], scale_factor=2 if ext == ".png" else 1)
     return path
+
+
+def _check_plot_path(path: Path | str) -> Path:
+    p = Path(path)
+    if p.suffix.lower() not in FORMATS:
+        raise VoteInputError(
+            f"--plot {str(path)!r}: unknown chart format {p.suffix or '(none)'!r}; "
+            f"name a file ending in {', '.join(FORMATS)}"
+        )
+    return p
+
+
+def plot_ideal_points(rows: list[dict], path: Path | str, *, level: float = 0.95,
+                      title: str | None = None) -> Path:
+    """Draw each state's ideal point over sessions, with its band, to ``path`` (.png, .svg or .html).
+
+    ``rows`` are ``ideal_command``'s (or ``IdealPoints.rows()``). Returns the path written.
+    """
+    import altair as alt
+
+    p = _check_plot_path(path)
+    if not rows:
+        raise VoteInputError("plot: no rows to draw")
+    data = alt.Data(values=[dict(r) for r in rows])
+    base = alt.Chart(data).encode(
+        x=alt.X("session:Q", title="UN General Assembly session", scale=alt.Scale(zero=False)),
+        color=alt.Color("state:N", title="state"),
+    )
+    band = base.mark_area(opacity=0.2).encode(
+        y=alt.Y("lo:Q", title=f"ideal point ({round(level * 100)}% band)"),
+        y2="hi:Q",
+    )
+    line = base.mark_line(point=True).encode(
+        y="ideal_point:Q",
+        tooltip=["state:N", "session:Q", "ideal_point:Q", "lo:Q", "hi:Q", "n_votes:Q"],
+    )
+    chart = (band + line).properties(
+        width=640, height=320,
+        title=title or "Ideal points from UN General Assembly votes",
+    )
+    p.parent.mkdir(parents=True, exist_ok=True)
+    chart.save(str(p))
+    return p
+
+
+def ideal_with_plot(states: list[str] | None = None, *, plot: Path | str | None = None, **kwargs: Any) -> dict:
+    """``allegiance ideal``: :func:`~allegiance.measure.ideal.ideal_command`, and its chart drawn to ``plot``.
+
+    The chart's format is checked before anything is estimated; the dict's
+    ``plot`` is the path written (None without ``plot``). ``kwargs`` go to
+    ``ideal_command``.
+    """
+    from allegiance.measure.ideal import ideal_command  # NumPy, only when the command runs
+
+    if plot is not None:
+        _check_plot_path(plot)
+    out = ideal_command(states, **kwargs)
+    if plot is not None:
+        out["plot"] = str(plot_ideal_points(out["rows"], plot, level=out["model"].get("level", 0.95)))
+    return out
