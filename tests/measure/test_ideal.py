@@ -513,8 +513,8 @@ def test_read_unvotes_maps_codes_and_bridges(tmp_path):
     )
     v = read_unvotes(root, bridge=True)
     got = sorted(zip(v["rcid"].tolist(), v["state"].tolist(), v["vote"].tolist(), v["session"].tolist()))
-    assert got == [(1, "CSK", 2, 30), (1, "DEU", 1, 30), (1, "RUS", 3, 30), (1, "USA", 1, 30),
-                   (2, "USA", 3, 30), (2, "YEM", 1, 30), (3, "RUS", 3, 31), (3, "USA", 1, 31)]
+    assert got == [(1, "CSK", 2, 30), (1, "DEU", 1, 30), (1, "SUN", 3, 30), (1, "USA", 1, 30),
+                   (2, "USA", 3, 30), (2, "YEM", 1, 30), (3, "SUN", 3, 31), (3, "USA", 1, 31)]
     items = {r: i for r, i in zip(v["rcid"].tolist(), v["item"].tolist())}
     assert items[1] == items[3] == "same text" and items[2] is None  # case and spacing ignored
     assert read_unvotes(root, sessions=(31, 31))["rcid"].tolist() == [3, 3]
@@ -556,9 +556,61 @@ def test_read_bsv_splits_the_yemens_and_compares(tmp_path):
     assert cmp["matched"] == 48 and cmp["unmatched_ours"] == 1 and len(cmp["per_session"]) == 12
 
 
-def test_validation_reader_uses_the_projects_own_codes():
-    """The BSV validation reader names historic states with the codes the rest of the measure layer uses."""
-    from allegiance.measure.data.codes import OWN_CODES, cow_to_iso3
-    from allegiance.measure.ideal.validate import UNVOTES_CODES
+# One crosswalk: the validation reader names states as the importer does (measure/data/codes.py), so the
+# series validated against BSV in docs/ideal-points.md is the one `allegiance ideal` estimates.
 
-    assert UNVOTES_CODES["Zanzibar"] == cow_to_iso3(511) and UNVOTES_CODES["Zanzibar"] in OWN_CODES
+#: A vote for every alpha-2 code the crosswalk maps by date, on either side of each change, beside
+#: ordinary, withdrawn and missing codes: (rcid, session, date, country, country_code).
+_EVERY_KIND_OF_CODE = [
+    (1, 40, "1985-11-01", "Russia", "RU"), (2, 49, "1995-11-01", "Russia", "RU"),
+    (3, 57, "2002-12-01", "Yugoslavia", "YU"), (4, 58, "2004-11-01", "Yugoslavia", "YU"),
+    (5, 61, "2006-11-01", "Yugoslavia", "YU"), (1, 40, "1985-11-01", "Czechoslovakia", "CS"),
+    (1, 40, "1985-11-01", "German Democratic Republic", "DD"), (1, 40, "1985-11-01", "Yemen People's Republic", "YD"),
+    (1, 40, "1985-11-01", "Federal Republic of Germany", ""), (1, 40, "1985-11-01", "Yemen Arab Republic", ""),
+    (6, 18, "1964-01-15", "Zanzibar", ""), (2, 49, "1995-11-01", "Germany", "DE"), (2, 49, "1995-11-01", "Yemen", "YE"),
+    (2, 49, "1995-11-01", "Vietnam", "VN"), (2, 49, "1995-11-01", "United States", "US"),
+]
+
+
+def _write_every_kind_of_code(root: Path) -> Path:
+    calls = sorted({(r, s, d) for r, s, d, _n, _c in _EVERY_KIND_OF_CODE})
+    return _write_unvotes(root, [f"{r},{n},{c},yes" for r, _s, _d, n, c in _EVERY_KIND_OF_CODE],
+                          [f'{r},{s},0,{d},R/{s}/{r},0,0,"X","roll call {r}"' for r, s, d in calls])
+
+
+def test_validation_reader_maps_the_ussr_and_yugoslavia_by_date_as_the_importer_does(tmp_path):
+    from allegiance.measure.ideal.validate import read_unvotes
+
+    v = read_unvotes(_write_every_kind_of_code(tmp_path))
+    got = set(zip(v["rcid"].tolist(), v["state"].tolist()))
+    assert (1, "SUN") in got and (2, "RUS") in got  # RU: the USSR in 1985, Russia in 1995
+    assert (3, "YUG") in got and (4, "SCG") in got and (5, "SRB") in got  # YU: by date, as ISO coded them
+    assert not {(1, "RUS"), (4, "YUG"), (5, "YUG")} & got
+
+
+def test_validation_reader_maps_every_code_as_the_importer_does(tmp_path, data):
+    from allegiance.measure.data.importer import import_dataset
+    from allegiance.measure.ideal.validate import read_unvotes
+
+    root = _write_every_kind_of_code(tmp_path)
+    import_dataset(data, "un_roll_calls", root / "unvotes" / "un_roll_calls.csv.gz")
+    import_dataset(data, "un_votes", root / "unvotes" / "un_votes.csv.gz")
+    imported = sorted(data.con.execute("SELECT rcid, state, vote FROM votes_unvotes").fetchall())
+    v = read_unvotes(root)
+    assert sorted(zip(v["rcid"].tolist(), v["state"].tolist(), v["vote"].tolist())) == imported
+    assert len(imported) == len(_EVERY_KIND_OF_CODE)
+
+
+def test_bsv_reader_maps_cow_codes_by_session_through_the_same_crosswalk(tmp_path):
+    from allegiance.measure.ideal.validate import read_bsv
+
+    d = tmp_path / "idealpoints"
+    d.mkdir()
+    head = "Row,ccode,session,NVotes,IdealPoint,QO%,Q5%,Q10%,Q50%,Q90%,Q95%,Q100%,iso3c,Countryname\n"
+    rows = [(365, 40, "RUS", "Russia"), (365, 46, "RUS", "Russia"), (365, 47, "RUS", "Russia"),
+            (345, 57, "YUG", "Yugoslavia"), (345, 58, "YUG", "Yugoslavia"), (345, 61, "YUG", "Yugoslavia"),
+            (260, 40, "DEU", "German Federal Republic"), (255, 49, "DEU", "Germany")]
+    lines = [f"{k},{c},{s},10,0.5,0,0,0,0,0,1,0,{iso},{name}" for k, (c, s, iso, name) in enumerate(rows)]
+    (d / "IdealpointestimatesAll_Apr2020.csv").write_bytes((head + "\n".join(lines) + "\n").encode("cp1252"))
+    assert sorted(read_bsv(tmp_path)) == [("DEU", 40), ("DEU", 49), ("RUS", 47), ("SCG", 58), ("SRB", 61),
+                                          ("SUN", 40), ("SUN", 46), ("YUG", 57)]
