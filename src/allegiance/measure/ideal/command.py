@@ -59,7 +59,7 @@ def ideal_command(
             f"in sessions {first if first is not None else 'first'}-{last if last is not None else 'last'}; "
             f"the estimate covers sessions {result.sessions[0]}-{result.sessions[-1]}"
         )
-    out = {
+    return {
         "model": {k: v for k, v in result.summary().items() if k != "log_posterior_trace"},
         "states": chosen if chosen else sorted({r["state"] for r in rows}),
         "from": first,
@@ -68,4 +68,3 @@ def ideal_command(
         "rows": rows,
         "plot": None,
     }
-    return out
