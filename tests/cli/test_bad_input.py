@@ -100,8 +100,7 @@ XFAIL: dict[tuple[str, str, str], str] = {
 #: table; these become exit 2 when the measure library raises UsageError for a value outside a fixed set.
 _DATA_ERROR = "the measure library raises DataError (exit 1) for a value outside its fixed set"
 EXIT_1: dict[tuple[str, str], str] = {
-    **{(c, p): _DATA_ERROR for c in ("align", "cohesion") for p in ("issue", "by", "source")},
-    ("align", "measure"): _DATA_ERROR,
+    **{(c, p): _DATA_ERROR for c in ("align", "cohesion") for p in ("issue", "source")},
     ("ideal", "source"): _DATA_ERROR,
     ("data import", "kind"): _DATA_ERROR,
     ("data cite", "kind"): _DATA_ERROR,
@@ -185,8 +184,8 @@ def _cases():
 @pytest.fixture(scope="module", autouse=True)
 def _env(tmp_path_factory):
     """A compiled-KB cache and a data store with the fixture votes imported, for the whole walk."""
-    from allegiance.measure.importer import import_dataset
-    from allegiance.measure.store import open_data
+    from allegiance.measure.data.importer import import_dataset
+    from allegiance.measure.data.store import open_data
 
     d = tmp_path_factory.mktemp("walk")
     with pytest.MonkeyPatch.context() as mp:

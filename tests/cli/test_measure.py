@@ -96,7 +96,7 @@ def test_errors_before_import_are_one_line(env, args, fragment):
 
 @pytest.mark.parametrize("args, fragment", [
     (["align", "Atlantis", "--with", "RUS"], "error: unknown state 'Atlantis'"),
-    (["align", "BLR", "--with", "RUS", "--measure", "tau"], "error: unknown measure 'tau'"),
+    (["align", "BLR", "--with", "RUS", "--measure", "tau"], "error: --measure: unknown measure 'tau'"),
     (["align", "BLR", "--with", "RUS", "--issue", "war"], "error: unknown issue area 'war'"),
     (["align", "BLR", "--with", "RUS", "--plot", "out.pdf"], "expected a .png, .svg or .html file"),
     (["cohesion", "warsaw"], "error: unknown organisation 'warsaw'"),
@@ -120,6 +120,19 @@ def test_ideal_from_imported_votes(env):
     assert row["lo"] <= row["ideal_point"] <= row["hi"]
     text = run("ideal")
     assert text.exit_code == 0 and text.stdout.strip()
+
+
+def test_ideal_draws_its_chart_through_the_report_layer(env):
+    _import_all()
+    chart = env / "ideal.svg"
+    r = run("ideal", "--json", "--plot", str(chart))
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["plot"] == str(chart) and b"<svg" in chart.read_bytes()[:200]
+    text = run("ideal", "--plot", str(chart))
+    assert text.exit_code == 0 and f"chart written to {chart}" in text.stdout
+    bad = run("ideal", "--plot", str(env / "ideal.gif"))
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: --plot: ") and "expected a .png, .svg or .html" \
+        in bad.stderr and not (env / "ideal.gif").exists()
 
 
 def test_ideal_without_votes_says_what_to_import(env):

@@ -273,14 +273,14 @@ def open_rules(store):
 
 def open_data(path: Optional[Path], *, read_only: bool = True):
     """The measure data store at ``path`` (default: the usual one); for reading it must exist."""
-    from allegiance.measure.store import open_data as _open
+    from allegiance.measure.data.store import open_data as _open
 
     return _open(path, read_only=read_only)
 
 
 def open_data_if_any(path: Optional[Path]):
     """The data store if one exists (read-only), else ``None``; a ``--data`` named but missing is refused."""
-    from allegiance.measure.store import default_data_path
+    from allegiance.measure.data.store import default_data_path
 
     p = path or default_data_path()
     if not Path(p).exists():

@@ -24,9 +24,6 @@ data_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-#: The chart files --plot writes.
-PLOT_SUFFIXES = (".png", ".svg", ".html")
-
 
 def register(app: typer.Typer) -> None:
     """Add the measure layer's commands and the ``data`` group to the main app."""
@@ -36,12 +33,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _render(name: str) -> Callable[[dict], str]:
-    """The measure layer's text renderers, imported in this one place (``import``, ``alignment``, ``ideal``...)."""
-    if name == "ideal":
-        from allegiance.measure.ideal_cli import render_ideal_text
-
-        return render_ideal_text
-    from allegiance.measure import text
+    """The measure layer's text renderers (report.measure), imported in this one place."""
+    from allegiance.report import measure as text
 
     return getattr(text, f"render_{name}")
 
@@ -49,9 +42,11 @@ def _render(name: str) -> Callable[[dict], str]:
 def _check_plot(plot: Optional[Path]) -> None:
     if plot is None:
         return
-    if plot.suffix.lower() not in PLOT_SUFFIXES:
+    from allegiance.report.charts import FORMATS
+
+    if plot.suffix.lower() not in FORMATS:
         raise UsageError(f"{shorten(str(plot))}: expected a .png, .svg or .html file", value=str(plot), field="plot",
-                         allowed=", ".join(PLOT_SUFFIXES))
+                         allowed=", ".join(FORMATS))
     check_writable(plot)
 
 
@@ -75,7 +70,7 @@ def data_import(
 
     Example: allegiance data import un_votes ../shared/data/unvotes/un_votes.csv.gz
     """
-    from allegiance.measure.importer import import_dataset
+    from allegiance.measure.data.importer import import_dataset
 
     with open_data(data, read_only=False) as store:
         emit(import_dataset(store, kind, path, version=version, force=force, strict=strict), as_json,
@@ -88,7 +83,7 @@ def data_versions(data: Optional[Path] = DATA, as_json: bool = JSON) -> None:
 
     Example: allegiance data versions --json
     """
-    from allegiance.measure.store import versions
+    from allegiance.measure.data.store import versions
 
     with open_data(data) as store:
         emit(versions(store), as_json, _render("versions"))
@@ -104,7 +99,7 @@ def data_cite(
 
     Example: allegiance data cite un_votes
     """
-    from allegiance.measure.store import cite, default_data_path
+    from allegiance.measure.data.store import cite, default_data_path
 
     path = data or default_data_path()
     if kind is not None and not path.exists():
@@ -148,7 +143,7 @@ def align(
         result = alignment(store, kb, state, targets, start=start, end=end, measure=measure.lower(), issue=issue,
                            by=by.lower(), source=source)
     if plot is not None:
-        from allegiance.measure.plot import alignment_chart, save_chart
+        from allegiance.report.charts import alignment_chart, save_chart
 
         save_chart(alignment_chart(result), plot)
         if not as_json:
@@ -203,12 +198,12 @@ def ideal(
 
     Example: allegiance ideal BLR RUS USA --from 40 --to 74 --plot ideal.svg
     """
-    from allegiance.measure.ideal_cli import ideal_command
-    from allegiance.measure.votes import ideal_vote_table
+    from allegiance.measure.data.votes import ideal_vote_table
+    from allegiance.report.charts import ideal_with_plot
 
     _check_plot(plot)
     with open_data(data) as store:
         table = ideal_vote_table(store, source=source, first=first, last=last)
-    result = ideal_command(states or None, first=first, last=last, votes=table, plot=plot,
-                           device="cuda" if gpu else "cpu", method=method)
-    emit(result, as_json, _render("ideal"))
+    result = ideal_with_plot(states or None, first=first, last=last, votes=table, plot=plot,
+                             device="cuda" if gpu else "cpu", method=method)
+    emit(result, as_json, _render("ideal_text"))
