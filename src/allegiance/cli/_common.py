@@ -227,15 +227,7 @@ def bound(text: Optional[str], field: str, *, end: bool = False) -> Optional[dat
     return d.upper if end else d.lower
 
 
-_YEAR = re.compile(r"\s*Y?(-?)(\d+)")
-
-
 def _dated(text: str, field: str, parse: Callable[[str], Any]) -> Any:
-    m = _YEAR.match(text)
-    if m and (m.group(1) or len(m.group(2)) > 4 or int(m.group(2)) == 0):
-        raise DateError(f"{shorten(text)} is not a date allegiance can use: years run from 0001 to 9999 "
-                        "(expected YYYY-MM-DD, e.g. 2020-07-01)", value=text, field=field,
-                        allowed="a date from 0001 to 9999")
     try:
         return parse(text)
     except DateError as exc:
