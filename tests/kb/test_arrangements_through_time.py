@@ -26,6 +26,7 @@ def on_timeline(store, state, start=None, end=None):
 @pytest.mark.parametrize("old, new", [
     ("national-security-concept-blr-2010-in-force", "national-security-concept-blr-2024-in-force"),
     ("military-doctrine-blr-2016-in-force", "military-doctrine-blr-2024-in-force"),
+    ("constitution-blr-2004-edition-in-force", "belarus-constitutional-amendments-2022-in-force"),
 ])
 def test_belarus_doctrine_in_force_is_the_one_of_the_day(shipped_store, old, new):
     before, after = held(shipped_store, "BLR", date(2020, 7, 1)), held(shipped_store, "BLR", date(2025, 1, 1))
