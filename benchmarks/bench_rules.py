@@ -1,4 +1,4 @@
-"""Benchmarks of the rules engine (allegiance.rules.engine). Prints a Markdown report.
+"""Benchmarks of the rules engine (allegiance.rules). Prints a Markdown report.
 
     .venv/bin/python benchmarks/bench_rules.py           # for docs/performance.md (~30 s)
     .venv/bin/python benchmarks/bench_rules.py --quick
@@ -25,7 +25,7 @@ from _common import header, quick_flag, timed  # noqa: E402
 
 from allegiance.facts.load import default_kb_dir  # noqa: E402
 from allegiance.facts.store import open_store  # noqa: E402
-from allegiance.rules import engine  # noqa: E402
+import allegiance.rules as api  # noqa: E402
 
 
 
@@ -84,30 +84,30 @@ def main() -> None:
         tmp = Path(tmpname)
         store = open_store(cache_dir=tmp / "cache")
         t = time.perf_counter()
-        rules = engine.open_rules(store)
+        rules = api.open_rules(store)
         print(f"- load and check every shipped arrangement ({len(rules.book.arrangements)}): "
               f"{(time.perf_counter() - t) * 1000:.1f} ms")
         ask = dict(arrangement="union-state", mode="threatened-period", consent=["BLR", "RUS"])
-        engine.can(rules, "bring-russian-forces-into-blr", **ask)  # warm the caches (BDDs, evidence)
-        x, _ = timed(lambda: engine.can(rules, "bring-russian-forces-into-blr", **ask), reps)
+        api.can(rules, "bring-russian-forces-into-blr", **ask)  # warm the caches (BDDs, evidence)
+        x, _ = timed(lambda: api.can(rules, "bring-russian-forces-into-blr", **ask), reps)
         print(f"- `can` with its proof (union-state, bring-russian-forces-into-blr, threatened period, consent "
               f"BLR+RUS), warm: {ms(x)}, {reps} calls; target < 1 ms")
-        x, _ = timed(lambda: engine.can(rules, "bring-russian-forces-into-blr", arrangement="union-state"), reps // 4)
+        x, _ = timed(lambda: api.can(rules, "bring-russian-forces-into-blr", arrangement="union-state"), reps // 4)
         print(f"- `can` in any mode, no consent set (possible? vetoes, coalitions, reaching the mode), warm: "
               f"{ms(x)}, {reps // 4} calls")
         rules._funcs.clear()
-        x, _ = timed(lambda: (rules._funcs.clear(), rules._games.clear(), engine.verify(rules, "union-state",
+        x, _ = timed(lambda: (rules._funcs.clear(), rules._games.clear(), api.verify(rules, "union-state",
                                                                "no-foreign-forces-without-blr-consent")), 20)
-        res = engine.verify(rules, "union-state", "no-foreign-forces-without-blr-consent")
+        res = api.verify(rules, "union-state", "no-foreign-forces-without-blr-consent")
         print(f"- `verify` no-foreign-forces-without-blr-consent over the Union State ({res['checked']} "
               f"action-mode-date cases, {len(res['dates'])} dates), a fresh BDD manager each run: {ms(x)}, 20 runs; target < 1 s")
         store.close()
 
         kb = big_body_kb(tmp)
         store = open_store(kb, cache_dir=tmp / "cache64")
-        rules = engine.open_rules(store)
-        x, _ = timed(lambda: (rules._funcs.clear(), rules._games.clear(), engine.vetoes(rules, "bench-64")), 50)
-        out = engine.vetoes(rules, "bench-64")
+        rules = api.open_rules(store)
+        x, _ = timed(lambda: (rules._funcs.clear(), rules._games.clear(), api.vetoes(rules, "bench-64")), 50)
+        out = api.vetoes(rules, "bench-64")
         body = out["bodies"][0]
         assert len(body["veto_players"]) == 64 and body["minimal_winning_coalitions_count"] == 1
         print(f"- `vetoes` of a 64-member consensus body (veto players, veto states, minimal winning "

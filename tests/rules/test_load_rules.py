@@ -185,7 +185,7 @@ def test_arrangement_seed_quotes_are_checked(tmp_path, shipped_store, shipped_kb
 
 
 def test_vetoes_report_every_body(tmp_path, shipped_store):
-    from allegiance.rules.engine import Rules, vetoes
+    from allegiance.rules import Rules, vetoes
 
     two = BASE.replace("    rule: {kind: consensus}\n", """    rule: {kind: consensus}
   - id: senate

@@ -3,13 +3,15 @@
 Every answer of the rules engine carries one. A node says what it checked
 (``label``), its result (true, false, or None for unknown), the provision
 or record it comes from (``ref``, ``where``), its sources (citations with
-their quoted passages) and its children. :func:`render_proof` prints it as
+their quoted passages, :class:`~allegiance.facts.citations.Citation`) and its children. :func:`render_proof` prints it as
 an indented tree; :meth:`Proof.to_json` gives the documented JSON shape.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from allegiance.facts.citations import Citation, dedup
 
 __all__ = ["Proof", "render_proof"]
 
@@ -22,29 +24,25 @@ class Proof:
     ref: str | None = None
     where: str | None = None
     detail: str | None = None
-    sources: list[dict] = field(default_factory=list)
+    sources: list[Citation] = field(default_factory=list)
     children: list[Proof] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
             "kind": self.kind, "label": self.label, "result": self.result, "ref": self.ref, "where": self.where,
             "detail": self.detail,
-            "sources": [{k: c.get(k) for k in ("source", "quote", "locator")} for c in self.sources],
+            "sources": [c.brief() for c in self.sources],
             "children": [c.to_json() for c in self.children],
         }
 
-    def all_sources(self) -> list[dict]:
-        seen, out = set(), []
-        stack = [self]
-        while stack:
-            node = stack.pop(0)
-            for c in node.sources:
-                key = (c.get("source"), c.get("quote"))
-                if key not in seen:
-                    seen.add(key)
-                    out.append(c)
-            stack[0:0] = node.children
-        return out
+    def all_sources(self) -> list[Citation]:
+        """Every citation of the tree, depth first, without repeats (the first kept)."""
+        def walk(node: Proof):
+            yield from node.sources
+            for child in node.children:
+                yield from walk(child)
+
+        return dedup(walk(self))
 
 
 _MARK = {True: "yes", False: "no", None: "unknown"}
@@ -61,8 +59,10 @@ def render_proof(proof: Proof, *, indent: str = "") -> str:
         if node.detail:
             lines.append(f"{prefix}         {node.detail}")
         for c in node.sources:
-            loc = f", {c['locator']}" if c.get("locator") else ""
-            lines.append(f"{prefix}         source: {c['source']}{loc}: \u201c{c['quote']}\u201d")
+            if not isinstance(c, Citation):  # a proof read back from JSON by hand
+                c = Citation.from_json(c)
+            loc = f", {c.locator}" if c.locator else ""
+            lines.append(f"{prefix}         source: {c.source}{loc}: \u201c{c.quote}\u201d")
         for child in node.children:
             walk(child, prefix + "    ")
 

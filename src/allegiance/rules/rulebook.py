@@ -1,0 +1,279 @@
+"""The loaded arrangements over a facts store, and what every question shares.
+
+:class:`Rules` holds the :class:`~allegiance.rules.load.Rulebook` (picklable:
+the arrangements and the catalog they were checked against), one BDD
+manager per arrangement, a typed memo of the diagrams already built, and
+the evidence of each record as :class:`~allegiance.facts.citations.Citation`
+objects. Questions are asked on a day (``as_of``; by default the date the
+arrangement is described as of) and, where it matters, in a readiness mode:
+a :class:`Ctx`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Hashable, Iterable
+
+from allegiance.errors import AllegianceError, RulesError, UnknownIdError
+from allegiance.facts.citations import Citation, dedup
+from allegiance.rules.conditions import Consent, walk
+from allegiance.rules.load import LoadedArrangement, Rulebook, load_arrangements
+from allegiance.rules.logic import Game
+
+__all__ = ["Rules", "open_rules", "list_arrangements", "Ctx", "Memo", "BodyKey", "ActionKey", "ReachKey",
+           "FuzzyKey"]
+
+
+# ---------------------------------------------------------------------- the memo
+
+@dataclass(frozen=True, slots=True)
+class BodyKey:
+    """A body's decision, as a BDD: members in force on ``day`` (``lenient``: possibly in force counts)."""
+
+    arrangement: str
+    body: str
+    matter: str | None
+    day: date
+    lenient: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ActionKey:
+    """An action's requirement in a mode (``None``: some mode, reaching it included) on a day."""
+
+    arrangement: str
+    action: str
+    mode: str | None
+    day: date
+    lenient: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReachKey:
+    """For each mode, the condition under which the arrangement can be brought into it."""
+
+    arrangement: str
+    day: date
+    lenient: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzyKey:
+    """Whether anything in the arrangement is only possibly in force on a day."""
+
+    arrangement: str
+    day: date
+
+
+class Memo:
+    """What answers share, one least-recently-used table per kind of key, each bounded to ``size`` entries."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._tables: dict[type, OrderedDict] = {}
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        table = self._tables.get(type(key))
+        if table is not None and key in table:
+            table.move_to_end(key)
+            self.hits += 1
+            return table[key]
+        self.misses += 1
+        return default
+
+    def __contains__(self, key: Hashable) -> bool:
+        table = self._tables.get(type(key))
+        return table is not None and key in table
+
+    def put(self, key: Hashable, value: Any) -> Any:
+        table = self._tables.setdefault(type(key), OrderedDict())
+        table[key] = value
+        table.move_to_end(key)
+        if len(table) > self.size:
+            table.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        self._tables.clear()
+
+
+# ---------------------------------------------------------------------- rules
+
+class Rules:
+    """The loaded arrangements over a facts store, with the caches answers share."""
+
+    def __init__(self, store, book: Rulebook):
+        from allegiance.facts.query import statement_spans
+
+        self.store = store
+        self.book = book
+        self.cat = book.catalog
+        self.memo = Memo()
+        self.spans = statement_spans(store)  # statement id -> Span (supersessions included)
+        self._games: dict[str, Game] = {}
+        self._statement_citations: dict[str, list[Citation]] = {}
+        self._own_citations: dict[tuple, Citation] = {}
+        self._source_meta = {r[0]: {"title": r[1], "author": r[2], "outlet": r[3], "date": r[4], "url": r[5],
+                                    "accessed": r[6]}
+                             for r in store.con.execute(
+                                 "SELECT id, title, author, outlet, date, url, accessed FROM sources").fetchall()}
+
+    def arrangement(self, aid: str) -> LoadedArrangement:
+        try:
+            return self.book.arrangements[aid]
+        except KeyError:
+            known = ", ".join(sorted(self.book.arrangements))
+            raise UnknownIdError(f"unknown arrangement {aid!r}; known: {known}", value=aid, field="arrangement",
+                                 allowed=known) from None
+
+    def game(self, arr: LoadedArrangement) -> Game:
+        g = self._games.get(arr.model.id)
+        if g is None:
+            g = self._games[arr.model.id] = Game(players_of(arr))
+        return g
+
+    def statement_holds(self, sid: str, day: date) -> str:
+        """``yes``, ``possibly`` or ``no``: the facts layer's one answer (supersession honoured)."""
+        return self.spans[sid].holds(day)
+
+    def evidence(self, rec, *, basis: Iterable[str] = (), sources: Iterable = ()) -> list[Citation]:
+        """The citations of a record: those of its ``basis`` statements, then its own ``sources``."""
+        out: list[Citation] = []
+        for sid in (*getattr(rec, "basis", ()), *basis):
+            out.extend(self.statement_citations(sid))
+        for cit in (*getattr(rec, "sources", ()), *sources):
+            key = (cit.source, cit.quote, cit.locator)
+            c = self._own_citations.get(key)
+            if c is None:
+                c = self._own_citations[key] = Citation(cit.source, cit.quote, cit.locator).described(
+                    self._source_meta.get(cit.source))
+            out.append(c)
+        return dedup(out)
+
+    def statement_citations(self, sid: str) -> list[Citation]:
+        cits = self._statement_citations.get(sid)
+        if cits is None:
+            from allegiance.facts.query import statements_by_id
+
+            st = statements_by_id(self.store, [sid])[0]
+            cits = self._statement_citations[sid] = [Citation.from_json(c).via(sid) for c in st["sources"]]
+        return cits
+
+    def name(self, eid: str) -> str:
+        return self.cat.entity_name.get(eid, eid)
+
+
+def open_rules(store, directory: Path | str | None = None) -> Rules:
+    """Load the arrangements (default: those shipped beside the knowledge base) over ``store``."""
+    if directory is None:
+        from allegiance.rules.load import arrangements_dir
+
+        kb_dir = store.con.execute("SELECT value FROM meta WHERE key = 'kb_dir'").fetchone()
+        directory = arrangements_dir(kb_dir[0] if kb_dir else None)
+    return Rules(store, load_arrangements(store, directory))
+
+
+def list_arrangements(rules: Rules) -> dict:
+    out = []
+    for aid, arr in sorted(rules.book.arrangements.items()):
+        m = arr.model
+        out.append({"id": aid, "name": m.name, "kind": m.kind, "parties": list(m.parties),
+                    "described_as_of": m.described_as_of, "valid_from": m.valid_from, "valid_until": m.valid_until,
+                    "modelled_on": list(m.modelled_on), "modes": list(m.modes),
+                    "bodies": [b.id for b in m.bodies], "forces": [f.id for f in m.forces],
+                    "actions": [a.id for a in m.actions], "properties": [p.id for p in m.properties],
+                    "defined_at": f"{arr.file}:1"})
+    return {"count": len(out), "arrangements": out}
+
+
+# ---------------------------------------------------------------------- a question's context
+
+@dataclass(frozen=True)
+class Ctx:
+    """An arrangement asked about on a day, in a mode (``None``: any), reading fuzzy dates leniently or not."""
+
+    arr: LoadedArrangement
+    day: date
+    mode: str | None
+    lenient: bool  # count what is only possibly in force as in force
+
+    def on(self, rec) -> bool:
+        return self.counts(self.arr.span_of(rec).holds(self.day))
+
+    def counts(self, holds: str) -> bool:
+        return holds == "yes" or (holds == "possibly" and self.lenient)
+
+    def in_mode(self, mode: str | None) -> Ctx:
+        return Ctx(self.arr, self.day, mode, self.lenient)
+
+
+def resolve_day(arr: LoadedArrangement, as_of: date | None) -> tuple[date, str]:
+    if as_of is not None:
+        return as_of, "given"
+    return arr.described.lower, f"the date {arr.model.id} is described as of ({arr.model.described_as_of})"
+
+
+def check_mode(arr: LoadedArrangement, mode: str | None) -> None:
+    if mode is not None and mode not in arr.model.modes:
+        raise RulesError(f"mode {mode!r} is not declared by {arr.model.id} (it declares {', '.join(arr.model.modes)})",
+                         value=mode, field="mode", allowed=", ".join(arr.model.modes))
+
+
+def find_action(arr: LoadedArrangement, aid: str):
+    for a in arr.model.actions:
+        if a.id == aid:
+            return a
+    known = ", ".join(a.id for a in arr.model.actions) or "none"
+    raise UnknownIdError(f"unknown action {aid!r} in {arr.model.id}; its actions: {known}", value=aid,
+                         field="action", allowed=known)
+
+
+def members(ctx: Ctx, body, matter: str | None) -> list:
+    """The body's members in force on the day, less those with an opt-out for ``matter``."""
+    return [m for m in body.members if ctx.on(m) and not (matter and matter in m.opt_outs)]
+
+
+def players_of(arr: LoadedArrangement) -> list[str]:
+    players: list[str] = []
+    for body in arr.model.bodies:
+        players.extend(m.player for m in body.members)
+    for cond in arr.conditions.values():
+        players.extend(n.player for n in walk(cond) if isinstance(n, Consent))
+    return list(dict.fromkeys(players))
+
+
+def state_players(rules: Rules, arr: LoadedArrangement) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for p in rules.game(arr).players:
+        out.setdefault(rules.cat.state_of(p), []).append(p)
+    return out
+
+
+def expand_consent(rules: Rules, arr: LoadedArrangement, names: Iterable[str], *, field: str = "consent") -> set[str]:
+    """Players named in a consent list: an office as given; a state as itself and all of its offices."""
+    from allegiance.facts.codes import resolve_state
+
+    players = set(rules.game(arr).players)
+    by_state = state_players(rules, arr)
+    out: set[str] = set()
+    for raw in names:
+        name = raw.strip()
+        if not name:
+            continue
+        if rules.cat.entity_type.get(name) == "office":
+            out.add(name)  # an office that plays no part here: it changes nothing, but is not an error
+            continue
+        try:
+            code = resolve_state(name, rules.cat.state_names)
+        except AllegianceError:
+            known = ", ".join(sorted(players))
+            raise RulesError(f"{field}: {name!r} is neither an office nor a state (players of {arr.model.id}: "
+                             f"{known})", value=name, field=field, allowed=f"an office or a state; players: {known}"
+                             ) from None
+        out.update(by_state.get(code, []))
+        out.add(code)  # the state itself, where a provision asks for the state's consent
+    return out
