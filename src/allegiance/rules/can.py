@@ -13,8 +13,9 @@ from typing import Iterable
 
 from allegiance.rules.conditions import Decision, Holds, walk
 from allegiance.rules.explain import action_proof, full_proof
-from allegiance.rules.requirements import action_func, analysis, fuzzy_on
-from allegiance.rules.rulebook import Ctx, Rules, check_mode, expand_consent, find_action, resolve_day
+from allegiance.rules.requirements import action_analysis, action_func, fuzzy_on
+from allegiance.rules.rulebook import (ActionKey, Ctx, Rules, SourcesKey, UncertainKey, check_mode, expand_consent,
+                                       find_action, resolve_day)
 
 __all__ = ["can"]
 
@@ -32,7 +33,7 @@ def can(rules: Rules, action: str, *, arrangement: str, mode: str | None = None,
         ab -= yes
     ctx = Ctx(arr, day, mode, True)
     f = action_func(rules, ctx, act)
-    out = analysis(rules, arr, f)
+    out = dict(action_analysis(rules, ctx, act))
     # The proof: with the consents given, or with every player consenting (is it possible at all?)
     who = yes if yes is not None else set(rules.game(arr).players)
     proof = full_proof(rules, ctx, act, who, ab, given=yes is not None)
@@ -41,13 +42,14 @@ def can(rules: Rules, action: str, *, arrangement: str, mode: str | None = None,
     else:  # in one mode the proof is the answer; in none, it is permitted in some mode (reaching it aside)
         out["permitted"] = bool(proof.result) if mode is not None else _permitted(rules, ctx, act, yes, ab)
     strict = out
-    if fuzzy_on(rules, arr, day):  # the stricter reading, only where something is possibly in force
+    fuzzy = fuzzy_on(rules, arr, day)
+    if fuzzy:  # the stricter reading, only where something is possibly in force
         sctx = Ctx(arr, day, mode, False)
         sf = action_func(rules, sctx, act)
         g = rules.game(arr)
         strict = {"possible": None if sf is None else sf != g.false,
                   "permitted": _permitted(rules, sctx, act, yes, ab) if yes is not None and sf is not None else None}
-    uncertain = _uncertain(rules, ctx, act)
+    uncertain = _uncertain(rules, ctx, act) if fuzzy else []  # nothing is possibly in force otherwise
     unknown = None
     if f is None:
         unknown = (f"no provision of {arr.model.id} on {act.id} is in force on {day}"
@@ -57,7 +59,6 @@ def can(rules: Rules, action: str, *, arrangement: str, mode: str | None = None,
             out[key] = None
             unknown = (f"the answer depends on whether {', '.join(uncertain)} "
                        f"{'is' if len(uncertain) == 1 else 'are'} in force on {day} (fuzzy dates)")
-    sources = proof.all_sources()
     return {
         "arrangement": arr.model.id, "arrangement_name": arr.model.name,
         "action": act.id, "action_name": act.name, "mode": mode, "as_of": day.isoformat(), "as_of_basis": basis,
@@ -69,8 +70,17 @@ def can(rules: Rules, action: str, *, arrangement: str, mode: str | None = None,
         "minimal_winning_coalitions": out["minimal_winning_coalitions"],
         "minimal_winning_coalitions_count": out["minimal_winning_coalitions_count"],
         "unknown_reason": unknown, "uncertain": uncertain,
-        "proof": proof.to_json(), "sources": [c.to_json() for c in sources],
+        "proof": proof.to_json(), "sources": _sources(rules, ctx, act, proof),
     }
+
+
+def _sources(rules: Rules, ctx: Ctx, act, proof) -> list[dict]:
+    """The proof's citations in full (each answer gets its own dictionaries)."""
+    key = SourcesKey(ActionKey(ctx.arr.model.id, act.id, ctx.mode, ctx.day, ctx.lenient))
+    shared = rules.memo.get(key)
+    if shared is None:
+        shared = rules.memo.put(key, proof.sources_json())
+    return [{**c, "refs": [dict(r) for r in c["refs"]]} for c in shared]
 
 
 def _permitted(rules: Rules, ctx: Ctx, act, yes: set[str], ab: set[str]) -> bool:
@@ -92,6 +102,14 @@ def _possible_modes(rules: Rules, ctx: Ctx, act) -> list[str]:
 
 def _uncertain(rules: Rules, ctx: Ctx, act) -> list[str]:
     """What the answer may hinge on: provisions, body members and statements only possibly in force on the day."""
+    key = UncertainKey(ctx.arr.model.id, act.id, ctx.day)
+    out = rules.memo.get(key)
+    if out is None:
+        out = rules.memo.put(key, _hinges(rules, ctx, act))
+    return list(out)
+
+
+def _hinges(rules: Rules, ctx: Ctx, act) -> list[str]:
     arr, out = ctx.arr, []
     for p in act.provisions:
         if arr.span_of(p).holds(ctx.day) == "possibly":

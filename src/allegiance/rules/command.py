@@ -42,7 +42,7 @@ def who_commands(rules: Rules, force: str, *, arrangement: str, mode: str, as_of
             reason = f"no provision says how {node.id} is commanded in {mode} on {day}"
             break
         c = cmds[0]
-        ev = rules.evidence(c)
+        ev = rules.evidence(arr, c)
         if not c.exists:
             if role == "force":
                 exists = False
@@ -86,7 +86,7 @@ def who_commands(rules: Rules, force: str, *, arrangement: str, mode: str, as_of
 
 def _force_link(rules: Rules, arr, node, role: str) -> dict:
     return {"id": node.id, "kind": "force", "name": node.name, "role": role, "where": arr.where(node.path),
-            "sources": rules.evidence(node)}
+            "sources": rules.evidence(arr, node)}
 
 
 def _reports_to(rules: Rules, ctx: Ctx, rid: str) -> dict:
@@ -96,6 +96,6 @@ def _reports_to(rules: Rules, ctx: Ctx, rid: str) -> dict:
         here = [m.player for m in members(ctx, b, None)]
         return {"id": rid, "kind": "body", "name": b.name, "role": "reports to", "rule": b.rule.describe(len(here)),
                 "members": here, "where": arr.where(b.path),
-                "sources": rules.evidence(b, basis=b.rule_basis, sources=b.rule_sources)}
+                "sources": rules.rule_evidence(arr, b)}
     return {"id": rid, "kind": rules.cat.entity_type.get(rid), "name": rules.name(rid), "role": "reports to",
             "state": rules.cat.state_of(rid), "sources": []}

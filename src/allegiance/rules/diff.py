@@ -6,7 +6,7 @@ from datetime import date
 
 from allegiance.errors import UnknownStateError, UsageError
 from allegiance.rules.command import who_commands
-from allegiance.rules.requirements import action_func, analysis
+from allegiance.rules.requirements import action_analysis
 from allegiance.rules.rulebook import Ctx, Rules, resolve_day, state_players
 
 __all__ = ["diff"]
@@ -51,8 +51,8 @@ def diff(rules: Rules, a: str, b: str, *, as_of_a: date | None = None, as_of_b: 
     for key in sorted(set(acts_a) | set(acts_b)):
         xa, xb = acts_a.get(key), acts_b.get(key)
         for m in modes:
-            ra = analysis(rules, A, action_func(rules, Ctx(A, day_a, m, True), xa)) if xa else None
-            rb = analysis(rules, B, action_func(rules, Ctx(B, day_b, m, True), xb)) if xb else None
+            ra = action_analysis(rules, Ctx(A, day_a, m, True), xa) if xa else None
+            rb = action_analysis(rules, Ctx(B, day_b, m, True), xb) if xb else None
             notes = []
             if ra is None or rb is None:
                 notes.append(f"only in {a if rb is None else b}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from allegiance.rules.conditions import All, AnyOf, Cond, Consent, Decision, Holds, InMode, Never
 from allegiance.rules.proof import Proof
 from allegiance.rules.requirements import provisions
-from allegiance.rules.rulebook import Ctx, Rules, members
+from allegiance.rules.rulebook import Ctx, MembersKey, Rules, VotersKey, members
 
 __all__ = ["cond_proof", "action_proof", "reach_proof", "full_proof"]
 
@@ -44,21 +44,29 @@ def cond_proof(rules: Rules, ctx: Ctx, cond: Cond, yes: set[str], abstain: set[s
 
 
 def _decision_proof(rules: Rules, ctx: Ctx, body, matter, yes, abstain, where) -> Proof:
-    here = members(ctx, body, matter)
     kids = []
     votes = {}
-    for m in here:
-        v = "yes" if m.player in yes else ("abstain" if m.player in abstain else "no")
-        votes[m.player] = v
-        kids.append(Proof("vote", f"{m.player} ({rules.name(m.player)}) votes {v}", v == "yes", ref=m.player,
-                          where=ctx.arr.where(m.path), sources=rules.evidence(m)))
-    opted = [m.player for m in body.members if ctx.on(m) and matter and matter in m.opt_outs]
+    for player, who, where_m, sources in _voters(rules, ctx, body, matter):
+        v = "yes" if player in yes else ("abstain" if player in abstain else "no")
+        votes[player] = v
+        kids.append(Proof("vote", f"{who} votes {v}", v == "yes", ref=player, where=where_m, sources=sources))
+    opted = [m.player for m in body.members if matter in m.opt_outs and ctx.on(m)] if matter else []
     res, detail = body.rule.decide(votes)
     if opted:
         detail += f"; opted out of {matter}: {', '.join(opted)}"
-    label = f"decision of {body.id} ({body.name}) by {body.rule.describe(len(here))}"
+    label = f"decision of {body.id} ({body.name}) by {body.rule.describe(len(votes))}"
     return Proof("decision", label, res, ref=body.id, where=where, detail=detail,
-                 sources=rules.evidence(body, basis=body.rule_basis, sources=body.rule_sources), children=kids)
+                 sources=rules.rule_evidence(ctx.arr, body), children=kids)
+
+
+def _voters(rules: Rules, ctx: Ctx, body, matter) -> list[tuple]:
+    """(player, "player (name)", where, evidence) of each member voting: the same in every proof of the day."""
+    key = VotersKey(MembersKey(ctx.arr.model.id, body.id, matter, ctx.day, ctx.lenient))
+    out = rules.memo.get(key)
+    if out is None:
+        out = rules.memo.put(key, [(m.player, f"{m.player} ({rules.name(m.player)})", ctx.arr.where(m.path),
+                                    rules.evidence(ctx.arr, m)) for m in members(ctx, body, matter, rules.memo)])
+    return out
 
 
 def action_proof(rules: Rules, ctx: Ctx, action, yes: set[str], abstain: set[str]) -> Proof:
@@ -71,7 +79,7 @@ def action_proof(rules: Rules, ctx: Ctx, action, yes: set[str], abstain: set[str
         sub = cond_proof(rules, ctx, arr.condition_of(p), yes, abstain)
         span = f"in force from {p.valid_from or 'the start'}" + (f" until {p.valid_until}" if p.valid_until else "")
         kids.append(Proof("provision", (p.text or f"provision {p.id}") + f" ({span})", sub.result, ref=p.id,
-                          where=arr.where(p.path), sources=rules.evidence(p), children=[sub]))
+                          where=arr.where(p.path), sources=rules.evidence(arr, p), children=[sub]))
     res = all(k.result for k in kids) if kids else None
     detail = f"not in force on {ctx.day}: {', '.join(off)}" if off else None
     return Proof("action", f"{action.name} — in {ctx.mode}", res, ref=action.id, where=arr.where(action.path),
@@ -102,7 +110,7 @@ def reach_proof(rules: Rules, ctx: Ctx, mode: str, yes: set[str], abstain: set[s
     for t in best:
         c = cond_proof(rules, ctx.in_mode(t.from_), arr.condition_of(t), yes, abstain)
         kids.append(Proof("transition", f"move from {t.from_} to {t.to}", c.result, ref=t.id,
-                          where=arr.where(t.path), sources=rules.evidence(t), children=[c]))
+                          where=arr.where(t.path), sources=rules.evidence(arr, t), children=[c]))
     return Proof("mode", f"bring {m.id} into {mode}", all(k.result for k in kids), children=kids)
 
 

@@ -5,14 +5,16 @@ Every problem is reported as ``file:line: field: message`` through
 half-loaded: :func:`load_arrangements` returns every arrangement or raises.
 References are checked against the facts knowledge base (its compiled
 store): players must be offices or states there, ``basis`` must name its
-statements and citations its sources.
+statements and citations its sources (the cross-record checks are in
+:mod:`allegiance.rules.check`). A :class:`Rulebook` holds plain data only
+(records know their own paths; no open connection, no ``id()`` keys), so it
+pickles.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -79,12 +81,16 @@ class LoadedArrangement:
     bodies: dict[str, Body] = field(default_factory=dict)
     forces: dict[str, Force] = field(default_factory=dict)
     described: FuzzyDate | None = None
+    _where: dict[tuple, str] = field(default_factory=dict, repr=False, compare=False)  # path -> "file:line"
 
     def line(self, path: tuple) -> int:
         return _line_for(self.lines, path)
 
     def where(self, path: tuple) -> str:
-        return f"{self.file}:{self.line(path)}"
+        out = self._where.get(path)
+        if out is None:
+            out = self._where[path] = f"{self.file}:{self.line(path)}"
+        return out
 
     def span_of(self, record) -> Span:
         """The valid time of a record of this arrangement (records carry their path: ``record.path``)."""

@@ -53,7 +53,7 @@ class _Strict(BaseModel):
 
     @property
     def path(self) -> tuple:
-        return self._path
+        return self.__pydantic_private__["_path"]  # what self._path reads, without pydantic's __getattr__
 
 
 class _Evidenced(_Strict):

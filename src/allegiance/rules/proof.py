@@ -13,10 +13,28 @@ from dataclasses import dataclass, field
 
 from allegiance.facts.citations import Citation, dedup
 
-__all__ = ["Proof", "render_proof"]
+__all__ = ["Proof", "Sources", "render_proof"]
 
 
-@dataclass
+class Sources(tuple):
+    """A record's citations, without repeats, with their JSON shapes worked out once (a record's evidence is
+    the same in every answer; each answer gets its own copies of the dictionaries)."""
+
+    def briefs(self) -> list[dict]:
+        cached = self.__dict__.get("_briefs")
+        if cached is None:
+            cached = self.__dict__["_briefs"] = [c.brief() for c in self]
+        return [dict(b) for b in cached]
+
+    def full(self) -> list[tuple[tuple, dict]]:
+        """(key, full JSON) of each citation; the dictionaries are shared: copy before handing them out."""
+        cached = self.__dict__.get("_full")
+        if cached is None:
+            cached = self.__dict__["_full"] = [(c.key(), c.to_json()) for c in self]
+        return cached
+
+
+@dataclass(slots=True)
 class Proof:
     kind: str
     label: str
@@ -24,14 +42,15 @@ class Proof:
     ref: str | None = None
     where: str | None = None
     detail: str | None = None
-    sources: list[Citation] = field(default_factory=list)
+    sources: list[Citation] | Sources = field(default_factory=list)
     children: list[Proof] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
             "kind": self.kind, "label": self.label, "result": self.result, "ref": self.ref, "where": self.where,
             "detail": self.detail,
-            "sources": [c.brief() for c in self.sources],
+            "sources": self.sources.briefs() if isinstance(self.sources, Sources)
+            else [c.brief() for c in self.sources],
             "children": [c.to_json() for c in self.children],
         }
 
@@ -43,6 +62,22 @@ class Proof:
                 yield from walk(child)
 
         return dedup(walk(self))
+
+    def sources_json(self) -> list[dict]:
+        """``[c.to_json() for c in self.all_sources()]``, from the JSON each record's evidence keeps."""
+        seen: set = set()
+        out: list[dict] = []
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            pairs = node.sources.full() if isinstance(node.sources, Sources) else [
+                (c.key(), c.to_json()) for c in node.sources]
+            for key, obj in pairs:
+                if key not in seen:
+                    seen.add(key)
+                    out.append({**obj, "refs": [dict(r) for r in obj["refs"]]})
+            stack.extend(reversed(node.children))
+        return out
 
 
 _MARK = {True: "yes", False: "no", None: "unknown"}

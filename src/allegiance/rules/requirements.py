@@ -12,9 +12,10 @@ from datetime import date
 
 from allegiance.rules.conditions import All, AnyOf, Cond, Consent, Decision, Holds, InMode, Never, walk
 from allegiance.rules.logic import Game, TooManyCoalitions
-from allegiance.rules.rulebook import ActionKey, BodyKey, Ctx, FuzzyKey, ReachKey, Rules, members, state_players
+from allegiance.rules.rulebook import (ActionKey, AnalysisKey, BodyKey, Ctx, FuzzyKey, ReachKey, Rules, members,
+                                       state_players)
 
-__all__ = ["body_func", "cond_func", "action_func", "reach", "analysis", "fuzzy_on", "MWC_LIMIT"]
+__all__ = ["body_func", "cond_func", "action_func", "reach", "analysis", "action_analysis", "fuzzy_on", "MWC_LIMIT"]
 
 MWC_LIMIT = 200  # minimal winning coalitions listed in an answer (the count is always exact below 10,000)
 _MISSING = object()
@@ -24,7 +25,7 @@ def body_func(rules: Rules, ctx: Ctx, body, matter: str | None):
     key = BodyKey(ctx.arr.model.id, body.id, matter, ctx.day, ctx.lenient)
     f = rules.memo.get(key, _MISSING)
     if f is _MISSING:
-        f = rules.memo.put(key, body.rule.bdd(rules.game(ctx.arr), [m.player for m in members(ctx, body, matter)]))
+        f = rules.memo.put(key, body.rule.bdd(rules.game(ctx.arr), [m.player for m in members(ctx, body, matter, rules.memo)]))
     return f
 
 
@@ -98,6 +99,15 @@ def fuzzy_on(rules: Rules, arr, day: date) -> bool:
             any(span.holds(day) == "possibly" for span in arr.spans.values())
             or any(rules.statement_holds(n.statement, day) == "possibly"
                    for cond in arr.conditions.values() for n in walk(cond) if isinstance(n, Holds))))
+    return out
+
+
+def action_analysis(rules: Rules, ctx: Ctx, action) -> dict:
+    """:func:`analysis` of the action's requirement in ctx (kept: read it, do not change it)."""
+    key = AnalysisKey(ActionKey(ctx.arr.model.id, action.id, ctx.mode, ctx.day, ctx.lenient))
+    out = rules.memo.get(key)
+    if out is None:
+        out = rules.memo.put(key, analysis(rules, ctx.arr, action_func(rules, ctx, action)))
     return out
 
 

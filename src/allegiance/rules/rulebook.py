@@ -22,9 +22,10 @@ from allegiance.facts.citations import Citation, dedup
 from allegiance.rules.conditions import Consent, walk
 from allegiance.rules.load import LoadedArrangement, Rulebook, load_arrangements
 from allegiance.rules.logic import Game
+from allegiance.rules.proof import Sources
 
 __all__ = ["Rules", "open_rules", "list_arrangements", "Ctx", "Memo", "BodyKey", "ActionKey", "ReachKey",
-           "FuzzyKey"]
+           "FuzzyKey", "AnalysisKey", "UncertainKey", "EvidenceKey", "MembersKey", "SourcesKey", "VotersKey", "ConsentKey"]
 
 
 # ---------------------------------------------------------------------- the memo
@@ -61,6 +62,65 @@ class ReachKey:
 
 
 @dataclass(frozen=True, slots=True)
+class AnalysisKey:
+    """What an action's requirement says (vetoes, acting alone, coalitions): see requirements.analysis."""
+
+    action: ActionKey
+
+
+@dataclass(frozen=True, slots=True)
+class MembersKey:
+    """A body's members in force on a day, less those with an opt-out for the matter."""
+
+    arrangement: str
+    body: str
+    matter: str | None
+    day: date
+    lenient: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentKey:
+    """The players a list of names stands for in an arrangement (see expand_consent)."""
+
+    arrangement: str
+    names: tuple
+    field: str
+
+
+@dataclass(frozen=True, slots=True)
+class VotersKey:
+    """What a proof shows of each member voting (name, line, evidence): see explain._voters."""
+
+    members: MembersKey
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesKey:
+    """The citations of an action's proof in ctx (which records a proof shows does not depend on consents)."""
+
+    action: ActionKey
+
+
+@dataclass(frozen=True, slots=True)
+class UncertainKey:
+    """What an action's answer may hinge on, on a day (provisions, members, statements possibly in force)."""
+
+    arrangement: str
+    action: str
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceKey:
+    """A record's evidence (with ``rule``: a body's and its decision rule's), by where the record is written."""
+
+    arrangement: str
+    path: tuple
+    rule: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class FuzzyKey:
     """Whether anything in the arrangement is only possibly in force on a day."""
 
@@ -69,7 +129,10 @@ class FuzzyKey:
 
 
 class Memo:
-    """What answers share, one least-recently-used table per kind of key, each bounded to ``size`` entries."""
+    """What answers share, one least-recently-used table per kind of key, each bounded to ``size`` entries.
+
+    (Recency is tracked once a table is half full: below that nothing is evicted, and a hit costs one lookup.)
+    """
 
     def __init__(self, size: int = 4096):
         self.size = size
@@ -77,13 +140,16 @@ class Memo:
         self.hits = self.misses = 0
 
     def get(self, key: Hashable, default: Any = None) -> Any:
-        table = self._tables.get(type(key))
-        if table is not None and key in table:
+        try:
+            table = self._tables[type(key)]
+            value = table[key]
+        except KeyError:
+            self.misses += 1
+            return default
+        if len(table) > self.size >> 1:  # recency matters only as the table nears its bound
             table.move_to_end(key)
-            self.hits += 1
-            return table[key]
-        self.misses += 1
-        return default
+        self.hits += 1
+        return value
 
     def __contains__(self, key: Hashable) -> bool:
         table = self._tables.get(type(key))
@@ -115,8 +181,9 @@ class Rules:
         self.memo = Memo()
         self.spans = statement_spans(store)  # statement id -> Span (supersessions included)
         self._games: dict[str, Game] = {}
-        self._statement_citations: dict[str, list[Citation]] = {}
-        self._own_citations: dict[tuple, Citation] = {}
+        self._state_players: dict[str, dict[str, list[str]]] = {}
+        self._statement_citations: dict[str, Sources] = {}
+        self._evidence_of: dict[EvidenceKey, Sources] = {}  # bounded by the records of the rulebook: no LRU
         self._source_meta = {r[0]: {"title": r[1], "author": r[2], "outlet": r[3], "date": r[4], "url": r[5],
                                     "accessed": r[6]}
                              for r in store.con.execute(
@@ -140,27 +207,38 @@ class Rules:
         """``yes``, ``possibly`` or ``no``: the facts layer's one answer (supersession honoured)."""
         return self.spans[sid].holds(day)
 
-    def evidence(self, rec, *, basis: Iterable[str] = (), sources: Iterable = ()) -> list[Citation]:
-        """The citations of a record: those of its ``basis`` statements, then its own ``sources``."""
-        out: list[Citation] = []
-        for sid in (*getattr(rec, "basis", ()), *basis):
-            out.extend(self.statement_citations(sid))
-        for cit in (*getattr(rec, "sources", ()), *sources):
-            key = (cit.source, cit.quote, cit.locator)
-            c = self._own_citations.get(key)
-            if c is None:
-                c = self._own_citations[key] = Citation(cit.source, cit.quote, cit.locator).described(
-                    self._source_meta.get(cit.source))
-            out.append(c)
-        return dedup(out)
+    def evidence(self, arr: LoadedArrangement, rec) -> Sources:
+        """The citations of a record of ``arr``: those of its ``basis`` statements, then its own ``sources``."""
+        key = EvidenceKey(arr.model.id, rec.path)
+        out = self._evidence_of.get(key)
+        if out is None:
+            out = self._evidence_of[key] = self._evidence(rec.basis, rec.sources)
+        return out
 
-    def statement_citations(self, sid: str) -> list[Citation]:
+    def rule_evidence(self, arr: LoadedArrangement, body) -> Sources:
+        """The citations of a body of ``arr`` and of its decision rule."""
+        key = EvidenceKey(arr.model.id, body.path, rule=True)
+        out = self._evidence_of.get(key)
+        if out is None:
+            out = self._evidence_of[key] = self._evidence((*body.basis, *body.rule_basis),
+                                                          (*body.sources, *body.rule_sources))
+        return out
+
+    def _evidence(self, basis, sources) -> Sources:
+        cits: list[Citation] = []
+        for sid in basis:
+            cits.extend(self.statement_citations(sid))
+        for c in sources:
+            cits.append(Citation(c.source, c.quote, c.locator).described(self._source_meta.get(c.source)))
+        return Sources(dedup(cits))
+
+    def statement_citations(self, sid: str) -> Sources:
         cits = self._statement_citations.get(sid)
         if cits is None:
             from allegiance.facts.query import statements_by_id
 
             st = statements_by_id(self.store, [sid])[0]
-            cits = self._statement_citations[sid] = [Citation.from_json(c).via(sid) for c in st["sources"]]
+            cits = self._statement_citations[sid] = Sources(Citation.from_json(c).via(sid) for c in st["sources"])
         return cits
 
     def name(self, eid: str) -> str:
@@ -232,9 +310,15 @@ def find_action(arr: LoadedArrangement, aid: str):
                          field="action", allowed=known)
 
 
-def members(ctx: Ctx, body, matter: str | None) -> list:
-    """The body's members in force on the day, less those with an opt-out for ``matter``."""
-    return [m for m in body.members if ctx.on(m) and not (matter and matter in m.opt_outs)]
+def members(ctx: Ctx, body, matter: str | None, memo: Memo | None = None) -> list:
+    """The body's members in force on the day, less those with an opt-out for ``matter`` (kept in ``memo``)."""
+    key = MembersKey(ctx.arr.model.id, body.id, matter, ctx.day, ctx.lenient) if memo is not None else None
+    out = memo.get(key) if memo is not None else None
+    if out is None:
+        out = [m for m in body.members if ctx.on(m) and not (matter and matter in m.opt_outs)]
+        if memo is not None:
+            memo.put(key, out)
+    return out
 
 
 def players_of(arr: LoadedArrangement) -> list[str]:
@@ -247,14 +331,26 @@ def players_of(arr: LoadedArrangement) -> list[str]:
 
 
 def state_players(rules: Rules, arr: LoadedArrangement) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for p in rules.game(arr).players:
-        out.setdefault(rules.cat.state_of(p), []).append(p)
+    """The arrangement's players by state (read-only: shared between answers)."""
+    out = rules._state_players.get(arr.model.id)
+    if out is None:
+        out = rules._state_players[arr.model.id] = {}
+        for p in rules.game(arr).players:
+            out.setdefault(rules.cat.state_of(p), []).append(p)
     return out
 
 
 def expand_consent(rules: Rules, arr: LoadedArrangement, names: Iterable[str], *, field: str = "consent") -> set[str]:
     """Players named in a consent list: an office as given; a state as itself and all of its offices."""
+    names = tuple(names)
+    key = ConsentKey(arr.model.id, names, field)
+    out = rules.memo.get(key)
+    if out is None:
+        out = rules.memo.put(key, frozenset(_expand(rules, arr, names, field)))
+    return set(out)
+
+
+def _expand(rules: Rules, arr: LoadedArrangement, names: tuple, field: str) -> set[str]:
     from allegiance.facts.codes import resolve_state
 
     players = set(rules.game(arr).players)

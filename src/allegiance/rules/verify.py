@@ -71,7 +71,7 @@ def verify(rules: Rules, arrangement: str, prop: str | None = None, *, check: st
                         "holds": False, "checked": checked, "dates": [d.isoformat() for d in dates],
                         "counterexample": {"action": act.id, "mode": m, "date": day.isoformat(),
                                            "coalition": sorted(coalition), "why": why, "proof": proof.to_json(),
-                                           "sources": [c.to_json() for c in proof.all_sources()]}}
+                                           "sources": proof.sources_json()}}
     return {"arrangement": arr.model.id, "property": P.id, "description": P.description, "holds": True,
             "checked": checked, "dates": [d.isoformat() for d in dates], "actions": [a.id for a in acts],
             "modes": prop_modes, "counterexample": None}
@@ -113,12 +113,12 @@ def keeps_veto(rules: Rules, arrangement: str, *, state: str, effects: Iterable[
                     continue
                 checked.append({"action": act.id, "mode": m, "possible": f != g.false})
                 for prov in provisions(ctx, act):
-                    sources.extend(rules.evidence(prov))
+                    sources.extend(rules.evidence(arr, prov))
                 v = _violation(rules, g, "veto", f, group)
                 if v is not None and bad is None:
                     proof = action_proof(rules, ctx, act, set(v[0]), set())
                     bad = {"action": act.id, "mode": m, "coalition": sorted(v[0]), "why": v[1],
-                           "proof": proof.to_json(), "sources": [c.to_json() for c in proof.all_sources()]}
+                           "proof": proof.to_json(), "sources": proof.sources_json()}
         answers.append((checked, bad, [c.to_json() for c in dedup(sources)]))
     (s_checked, s_bad, _), (l_checked, l_bad, l_sources) = answers
     if not l_checked:

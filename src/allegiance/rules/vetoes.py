@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from allegiance.errors import UnknownIdError, RulesError
-from allegiance.rules.requirements import action_func, analysis, body_func
+from allegiance.rules.requirements import action_analysis, analysis, body_func
 from allegiance.rules.rulebook import Ctx, Rules, check_mode, find_action, members, resolve_day
 
 __all__ = ["vetoes", "body_power"]
@@ -22,7 +22,7 @@ def vetoes(rules: Rules, arrangement: str, action: str | None = None, *, as_of: 
     rows = []
     for act in acts:
         for m in modes:
-            a = analysis(rules, arr, action_func(rules, Ctx(arr, day, m, True), act))
+            a = action_analysis(rules, Ctx(arr, day, m, True), act)
             rows.append({"action": act.id, "action_name": act.name, "mode": m, **a})
     bodies = []
     if action is None:
@@ -31,8 +31,7 @@ def vetoes(rules: Rules, arrangement: str, action: str | None = None, *, as_of: 
             a = analysis(rules, arr, body_func(rules, ctx, b, None))
             here = [x.player for x in members(ctx, b, None)]
             bodies.append({"body": b.id, "name": b.name, "rule": b.rule.describe(len(here)), "members": here, **a,
-                           "sources": [c.to_json() for c in rules.evidence(b, basis=b.rule_basis,
-                                                                           sources=b.rule_sources)]})
+                           "sources": [c.to_json() for c in rules.rule_evidence(arr, b)]})
     return {"arrangement": arr.model.id, "as_of": day.isoformat(), "as_of_basis": basis, "actions": rows,
             "bodies": bodies}
 
@@ -75,5 +74,5 @@ def body_power(rules: Rules, body: str, *, arrangement: str | None = None, as_of
     return {"arrangement": arr.model.id, "body": b.id, "name": b.name, "as_of": day.isoformat(),
             "as_of_basis": basis, "rule": b.rule.describe(n), "players": players,
             "veto_players": sorted(pw.veto_players(game)),
-            "sources": [c.to_json() for c in rules.evidence(b, basis=b.rule_basis, sources=b.rule_sources)]}
+            "sources": [c.to_json() for c in rules.rule_evidence(arr, b)]}
 
