@@ -22,10 +22,14 @@ def test_a_consent_naming_nothing_names_the_parameter(rules):
     assert exc.value.field == "abstain"
 
 
-def test_verify_with_neither_property_nor_check(rules):
+@pytest.mark.parametrize("ask,field,allowed", [
+    (lambda r: api.verify(r, "union-state"), "check", "veto"),  # neither a property nor a check
+    (lambda r: api.body_power(r, "supreme-state-council"), "arrangement", "union-state"),  # in several
+], ids=["verify-without-check", "power-of-a-body-in-several-arrangements"])
+def test_a_question_asked_incompletely_names_the_parameter(rules, ask, field, allowed):
     with pytest.raises(RulesError) as exc:
-        api.verify(rules, "union-state")
-    assert exc.value.field == "check" and "veto" in exc.value.allowed
+        ask(rules)
+    assert exc.value.field == field and allowed in exc.value.allowed
     _no_flags(exc.value)
 
 
@@ -48,13 +52,6 @@ def test_diff_for_a_state_in_neither_arrangement(rules):
     with pytest.raises(UsageError) as exc:
         api.diff(rules, "union-state", "sidorov-armenia-model", state="FRA")
     assert exc.value.field == "state" and "BLR" in exc.value.allowed
-
-
-def test_power_of_a_body_in_several_arrangements_names_the_parameter(rules):
-    with pytest.raises(RulesError) as exc:
-        api.body_power(rules, "supreme-state-council")
-    assert exc.value.field == "arrangement" and "union-state" in exc.value.allowed
-    _no_flags(exc.value)
 
 
 def test_verify_a_veto_with_millions_of_coalitions_answers(rules):

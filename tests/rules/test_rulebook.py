@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import allegiance.rules as api
-from allegiance.rules.rulebook import ActionKey, Memo, Rules
+from allegiance.rules.memo import ActionKey, Memo
+from allegiance.rules.rulebook import Rules
 
 KB_SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "kb_small"
 

@@ -13,9 +13,9 @@ from typing import Iterable
 
 from allegiance.rules.conditions import Decision, Holds, walk
 from allegiance.rules.explain import action_proof, full_proof
+from allegiance.rules.memo import ActionKey, SourcesKey, UncertainKey
 from allegiance.rules.requirements import action_analysis, action_func, fuzzy_on
-from allegiance.rules.rulebook import (ActionKey, Ctx, Rules, SourcesKey, UncertainKey, check_mode, expand_consent,
-                                       find_action, resolve_day)
+from allegiance.rules.rulebook import Ctx, Rules, check_mode, expand_consent, find_action, resolve_day
 
 __all__ = ["can"]
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from allegiance.rules.conditions import All, AnyOf, Cond, Consent, Decision, Holds, InMode, Never
 from allegiance.rules.proof import Proof
 from allegiance.rules.requirements import provisions
-from allegiance.rules.rulebook import Ctx, MembersKey, Rules, VotersKey, members
+from allegiance.rules.memo import BodyKey, VotersKey
+from allegiance.rules.rulebook import Ctx, Rules, members
 
 __all__ = ["cond_proof", "action_proof", "reach_proof", "full_proof"]
 
@@ -61,7 +62,7 @@ def _decision_proof(rules: Rules, ctx: Ctx, body, matter, yes, abstain, where) -
 
 def _voters(rules: Rules, ctx: Ctx, body, matter) -> list[tuple]:
     """(player, "player (name)", where, evidence) of each member voting: the same in every proof of the day."""
-    key = VotersKey(MembersKey(ctx.arr.model.id, body.id, matter, ctx.day, ctx.lenient))
+    key = VotersKey(BodyKey(ctx.arr.model.id, body.id, matter, ctx.day, ctx.lenient))
     out = rules.memo.get(key)
     if out is None:
         out = rules.memo.put(key, [(m.player, f"{m.player} ({rules.name(m.player)})", ctx.arr.where(m.path),

@@ -3,8 +3,9 @@
 Every answer of the rules engine carries one. A node says what it checked
 (``label``), its result (true, false, or None for unknown), the provision
 or record it comes from (``ref``, ``where``), its sources (citations with
-their quoted passages, :class:`~allegiance.facts.citations.Citation`) and its children. :func:`render_proof` prints it as
-an indented tree; :meth:`Proof.to_json` gives the documented JSON shape.
+their quoted passages, :class:`~allegiance.facts.citations.Citation`) and its
+children. :func:`render_proof` prints it as an indented tree;
+:meth:`Proof.to_json` gives the documented JSON shape (each citation brief).
 """
 
 from __future__ import annotations

@@ -12,10 +12,11 @@ from datetime import date
 
 from allegiance.rules.conditions import All, AnyOf, Cond, Consent, Decision, Holds, InMode, Never, walk
 from allegiance.rules.logic import Game, TooManyCoalitions
-from allegiance.rules.rulebook import (ActionKey, AnalysisKey, BodyKey, Ctx, FuzzyKey, ReachKey, Rules, members,
-                                       state_players)
+from allegiance.rules.memo import ActionKey, AnalysisKey, BodyKey, FuzzyKey, ReachKey
+from allegiance.rules.rulebook import Ctx, Rules, members, state_players
 
-__all__ = ["body_func", "cond_func", "action_func", "reach", "analysis", "action_analysis", "fuzzy_on", "MWC_LIMIT"]
+__all__ = ["body_func", "cond_func", "action_func", "reach", "analysis", "action_analysis", "fuzzy_on",
+           "one_winning", "MWC_LIMIT"]
 
 MWC_LIMIT = 200  # minimal winning coalitions listed in an answer (the count is always exact below 10,000)
 _MISSING = object()
@@ -25,7 +26,8 @@ def body_func(rules: Rules, ctx: Ctx, body, matter: str | None):
     key = BodyKey(ctx.arr.model.id, body.id, matter, ctx.day, ctx.lenient)
     f = rules.memo.get(key, _MISSING)
     if f is _MISSING:
-        f = rules.memo.put(key, body.rule.bdd(rules.game(ctx.arr), [m.player for m in members(ctx, body, matter, rules.memo)]))
+        here = [m.player for m in members(ctx, body, matter, rules.memo)]
+        f = rules.memo.put(key, body.rule.bdd(rules.game(ctx.arr), here))
     return f
 
 

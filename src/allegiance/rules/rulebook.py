@@ -11,160 +11,21 @@ a :class:`Ctx`.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Hashable, Iterable
+from typing import Iterable
 
 from allegiance.errors import AllegianceError, RulesError, UnknownIdError
 from allegiance.facts.citations import Citation, dedup
 from allegiance.rules.conditions import Consent, walk
 from allegiance.rules.load import LoadedArrangement, Rulebook, load_arrangements
 from allegiance.rules.logic import Game
+from allegiance.rules.memo import BodyKey, ConsentKey, EvidenceKey, Memo, MembersKey
 from allegiance.rules.proof import Sources
 
-__all__ = ["Rules", "open_rules", "list_arrangements", "Ctx", "Memo", "BodyKey", "ActionKey", "ReachKey",
-           "FuzzyKey", "AnalysisKey", "UncertainKey", "EvidenceKey", "MembersKey", "SourcesKey", "VotersKey", "ConsentKey"]
-
-
-# ---------------------------------------------------------------------- the memo
-
-@dataclass(frozen=True, slots=True)
-class BodyKey:
-    """A body's decision, as a BDD: members in force on ``day`` (``lenient``: possibly in force counts)."""
-
-    arrangement: str
-    body: str
-    matter: str | None
-    day: date
-    lenient: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ActionKey:
-    """An action's requirement in a mode (``None``: some mode, reaching it included) on a day."""
-
-    arrangement: str
-    action: str
-    mode: str | None
-    day: date
-    lenient: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ReachKey:
-    """For each mode, the condition under which the arrangement can be brought into it."""
-
-    arrangement: str
-    day: date
-    lenient: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AnalysisKey:
-    """What an action's requirement says (vetoes, acting alone, coalitions): see requirements.analysis."""
-
-    action: ActionKey
-
-
-@dataclass(frozen=True, slots=True)
-class MembersKey:
-    """A body's members in force on a day, less those with an opt-out for the matter."""
-
-    arrangement: str
-    body: str
-    matter: str | None
-    day: date
-    lenient: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ConsentKey:
-    """The players a list of names stands for in an arrangement (see expand_consent)."""
-
-    arrangement: str
-    names: tuple
-    field: str
-
-
-@dataclass(frozen=True, slots=True)
-class VotersKey:
-    """What a proof shows of each member voting (name, line, evidence): see explain._voters."""
-
-    members: MembersKey
-
-
-@dataclass(frozen=True, slots=True)
-class SourcesKey:
-    """The citations of an action's proof in ctx (which records a proof shows does not depend on consents)."""
-
-    action: ActionKey
-
-
-@dataclass(frozen=True, slots=True)
-class UncertainKey:
-    """What an action's answer may hinge on, on a day (provisions, members, statements possibly in force)."""
-
-    arrangement: str
-    action: str
-    day: date
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceKey:
-    """A record's evidence (with ``rule``: a body's and its decision rule's), by where the record is written."""
-
-    arrangement: str
-    path: tuple
-    rule: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class FuzzyKey:
-    """Whether anything in the arrangement is only possibly in force on a day."""
-
-    arrangement: str
-    day: date
-
-
-class Memo:
-    """What answers share, one least-recently-used table per kind of key, each bounded to ``size`` entries.
-
-    (Recency is tracked once a table is half full: below that nothing is evicted, and a hit costs one lookup.)
-    """
-
-    def __init__(self, size: int = 4096):
-        self.size = size
-        self._tables: dict[type, OrderedDict] = {}
-        self.hits = self.misses = 0
-
-    def get(self, key: Hashable, default: Any = None) -> Any:
-        try:
-            table = self._tables[type(key)]
-            value = table[key]
-        except KeyError:
-            self.misses += 1
-            return default
-        if len(table) > self.size >> 1:  # recency matters only as the table nears its bound
-            table.move_to_end(key)
-        self.hits += 1
-        return value
-
-    def __contains__(self, key: Hashable) -> bool:
-        table = self._tables.get(type(key))
-        return table is not None and key in table
-
-    def put(self, key: Hashable, value: Any) -> Any:
-        table = self._tables.setdefault(type(key), OrderedDict())
-        table[key] = value
-        table.move_to_end(key)
-        if len(table) > self.size:
-            table.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        self._tables.clear()
+__all__ = ["Rules", "open_rules", "list_arrangements", "Ctx", "resolve_day", "check_mode", "find_action", "members",
+           "players_of", "state_players", "expand_consent"]
 
 
 # ---------------------------------------------------------------------- rules
@@ -312,7 +173,7 @@ def find_action(arr: LoadedArrangement, aid: str):
 
 def members(ctx: Ctx, body, matter: str | None, memo: Memo | None = None) -> list:
     """The body's members in force on the day, less those with an opt-out for ``matter`` (kept in ``memo``)."""
-    key = MembersKey(ctx.arr.model.id, body.id, matter, ctx.day, ctx.lenient) if memo is not None else None
+    key = MembersKey(BodyKey(ctx.arr.model.id, body.id, matter, ctx.day, ctx.lenient)) if memo is not None else None
     out = memo.get(key) if memo is not None else None
     if out is None:
         out = [m for m in body.members if ctx.on(m) and not (matter and matter in m.opt_outs)]
