@@ -519,7 +519,7 @@ def assess(
 
 def _measure_data(path: Path | None):
     """The measure data store if one exists (read-only), else None: the brief then says no votes are imported."""
-    from allegiance.measure.store import default_data_path, open_data
+    from allegiance.measure.data.store import default_data_path, open_data
 
     p = path or default_data_path()
     if not Path(p).exists():

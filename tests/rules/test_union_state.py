@@ -1,50 +1,13 @@
-"""The article's statements about the Union State, as declarative cases (tests/rules/cases_union_state.yaml)."""
+"""Questions about the Union State that are not declarative cases (those are in tests/cases/union-state.yaml)."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-import yaml
 
 import allegiance.rules as api
 from allegiance.errors import RulesError
-
-CASES = yaml.safe_load((Path(__file__).parent / "cases_union_state.yaml").read_text(encoding="utf-8"))
-
-
-def _ask(rules, case):
-    as_of = date.fromisoformat(case["as_of"]) if case.get("as_of") else None
-    if "can" in case:
-        return api.can(rules, case["can"], arrangement="union-state", mode=case.get("mode"), as_of=as_of,
-                          consent=case.get("consent"))
-    if "who-commands" in case:
-        out = api.who_commands(rules, case["who-commands"], arrangement="union-state", mode=case["mode"],
-                                  as_of=as_of)
-        out["chain_ids"] = [link["id"] for link in out["chain"]]
-        return out
-    if "verify" in case:
-        return api.verify(rules, "union-state", case["verify"])
-    raise AssertionError(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_union_state_case(rules, case):
-    answer = _ask(rules, case)
-    for key, expected in case["expect"].items():
-        assert answer[key] == expected, f"{key}: {answer[key]!r} != {expected!r}"
-
-
-def test_every_answer_carries_sources_with_quotes(rules):
-    for case in CASES:
-        answer = _ask(rules, case)
-        if "can" in case or "who-commands" in case:
-            if answer.get("exists") is None and "who-commands" in case or answer.get("possible", 1) is None:
-                continue
-            assert answer["sources"], case["name"]
-            for c in answer["sources"]:
-                assert c["source"] and len(c["quote"]) >= 3
 
 
 def test_default_date_is_the_described_date_and_is_reported(rules):

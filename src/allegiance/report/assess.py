@@ -269,8 +269,8 @@ def _voting(store: Store, data: Any, code: str, as_of: date, ideal_points: bool)
                                     f"source: {src.get('name') or src.get('source') or 'imported data'})."},
               {"type": "table", "header": ["With", "Session", "Agreement", "Roll calls"], "rows": rows}]
     if ideal_points:
-        from allegiance.measure.ideal_cli import ideal_command
-        from allegiance.measure.votes import ideal_vote_table
+        from allegiance.measure.ideal import ideal_command
+        from allegiance.measure.data.votes import ideal_vote_table
 
         try:
             table = ideal_vote_table(data, first=max(1, end - 1945 - 15))

@@ -140,7 +140,7 @@ def versions(data: DataStore) -> dict[str, Any]:
 
 def cite(data: DataStore | None, kind: str | None = None) -> dict[str, Any]:
     """Citations: of ``kind`` (imported or not), or of every imported dataset."""
-    from allegiance.measure.formats import KINDS, get_kind
+    from allegiance.measure.data.formats import KINDS, get_kind
 
     if kind is not None:
         spec = get_kind(kind)

@@ -12,38 +12,29 @@ ship them (docs/ideal-points.md names them):
 
 This is not the project's importer of UN votes (that belongs to the measure
 layer's store); it is the smallest reader that lets the estimator be checked
-against the reference. States are named by ISO 3166-1 alpha-3 code, with the
-historic codes of ISO 3166-3 for states that no longer exist (see
-:data:`UNVOTES_CODES`).
+against the reference. It names states through the same crosswalk as the
+importer (``measure/data/codes.py``), so the series it validates is the one
+``allegiance ideal`` estimates from the store: ISO 3166-1 alpha-3 as of each
+roll call's date, with the withdrawn codes of ISO 3166-3 for the states of
+the time (the USSR's votes are ``SUN`` until the end of 1991, Russia's
+``RUS``; Yugoslavia is ``YUG``, ``SCG`` and ``SRB`` in turn). BSV's rows are
+named from their COW codes by the same crosswalk, on the last day of the year
+each session opened (:func:`session_day`).
 """
 
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from allegiance.errors import VoteInputError
+from allegiance.errors import UnknownStateError, VoteInputError
+from allegiance.measure.data.codes import cow_to_iso3, load_crosswalk, unvotes_state_sql
 
-__all__ = ["UNVOTES_CODES", "BSV_CODES", "read_unvotes", "read_bsv", "compare_with_bsv"]
-
-#: How the ``unvotes`` package's states map to our codes where ISO alpha-2 -> alpha-3 does not
-#: say it (historic states; rows whose alpha-2 code is empty are matched by name).
-UNVOTES_CODES = {
-    "CS": "CSK",  # Czechoslovakia (ISO 3166-3)
-    "DD": "DDR",  # German Democratic Republic (ISO 3166-3)
-    "YU": "YUG",  # Yugoslavia (ISO 3166-3)
-    "YD": "YMD",  # Yemen People's Republic, South Yemen (ISO 3166-3)
-    "RU": "RUS",  # the USSR and Russia share one series, as COW 365 does (docs/identifiers.md)
-    "Federal Republic of Germany": "DEU",  # West Germany, continued by unified Germany (COW 260 -> 255)
-    "Yemen Arab Republic": "YEM",  # North Yemen, continued by Yemen (COW 678 -> 679)
-    "Zanzibar": "XZN",  # no ISO code; our own (codes.OWN_CODES, docs/identifiers.md); two votes in 1964
-}
-
-#: BSV's ``iso3c`` column gives YAR to both Yemens; their COW codes tell them apart.
-BSV_CODES = {678: "YEM", 679: "YEM", 680: "YMD", 260: "DEU", 255: "DEU", 265: "DDR", 315: "CSK", 345: "YUG"}
+__all__ = ["read_unvotes", "read_bsv", "compare_with_bsv", "session_day"]
 
 
 def _need(path: Path) -> Path:
@@ -52,19 +43,14 @@ def _need(path: Path) -> Path:
     return path
 
 
-def _alpha3(alpha2: str | None, name: str) -> str:
-    if alpha2 in UNVOTES_CODES:
-        return UNVOTES_CODES[alpha2]
-    if not alpha2:
-        if name in UNVOTES_CODES:
-            return UNVOTES_CODES[name]
-        raise VoteInputError(f"un_votes: state {name!r} has no country_code and no known code")
-    import pycountry
+def session_day(session: int) -> date:
+    """The day a session-level row (BSV's) is coded on: 31 December of the year the session opened.
 
-    c = pycountry.countries.get(alpha_2=alpha2)
-    if c is None:
-        raise VoteInputError(f"un_votes: country_code {alpha2!r} ({name}) is not an ISO 3166-1 alpha-2 code")
-    return c.alpha_3
+    Session 1 opened in 1946 and session ``n`` in ``1945 + n``; most of a
+    session's roll calls fall in its autumn, before that day (session 46's
+    last vote of the USSR was on 6 December 1991).
+    """
+    return date(1945 + int(session), 12, 31)
 
 
 def read_unvotes(data_dir: Path | str, *, sessions: tuple[int, int] | None = None,
@@ -94,7 +80,9 @@ def read_unvotes(data_dir: Path | str, *, sessions: tuple[int, int] | None = Non
             f"""CREATE TEMP TABLE v AS
                 SELECT r.session::BIGINT AS session, v.rcid::BIGINT AS rcid,
                        lower(trim(regexp_replace(r.descr, '\\s+', ' ', 'g'))) AS descr,
-                       v.country_code AS alpha2, v.country AS name,
+                       CASE WHEN trim(coalesce(v.country_code, '')) = '' THEN NULL
+                            ELSE upper(trim(v.country_code)) END AS country_code,
+                       v.country, r.date::DATE AS date,
                        CASE v.vote WHEN 'yes' THEN 1 WHEN 'abstain' THEN 2 WHEN 'no' THEN 3 END::TINYINT AS vote,
                        v.vote AS raw
                 FROM read_csv('{votes}', header=true, all_varchar=true) v
@@ -104,10 +92,17 @@ def read_unvotes(data_dir: Path | str, *, sessions: tuple[int, int] | None = Non
         bad = con.execute("SELECT raw, count(*) FROM v WHERE vote IS NULL GROUP BY raw").fetchall()
         if bad:
             raise VoteInputError(f"{votes}: unknown vote value(s) {bad}; expected yes, abstain, no")
-        pairs = con.execute("SELECT DISTINCT alpha2, name FROM v").fetchall()
-        mapping = {(a, n): _alpha3(a, n) for a, n in pairs}
-        con.execute("CREATE TEMP TABLE m (alpha2 VARCHAR, name VARCHAR, state VARCHAR)")
-        con.executemany("INSERT INTO m VALUES (?, ?, ?)", [(a, n, s) for (a, n), s in mapping.items()])
+        load_crosswalk(con)
+        state, joins = unvotes_state_sql("v", "v.date")
+        unmapped = con.execute(f"SELECT v.country_code, v.country, v.date FROM v {joins} WHERE {state} IS NULL "
+                               f"ORDER BY v.rcid LIMIT 1").fetchone()
+        if unmapped:
+            code, name, day = unmapped
+            if code is None:
+                raise VoteInputError(f"un_votes: state {name!r} has no country_code and no known code "
+                                     f"(measure/data/codes.py: NAME_CODES)")
+            raise VoteInputError(f"un_votes: country_code {code!r} ({name}) denotes no state on {day} "
+                                 f"(measure/data/codes.py, the importer's crosswalk)")
         con.execute(
             """CREATE TEMP TABLE bridge AS
                WITH calls AS (SELECT DISTINCT rcid, session, descr FROM v WHERE descr IS NOT NULL AND descr <> ''),
@@ -115,10 +110,10 @@ def read_unvotes(data_dir: Path | str, *, sessions: tuple[int, int] | None = Non
                SELECT calls.rcid, calls.descr AS item FROM calls JOIN per USING (descr) WHERE per.ns > 1 AND per.n = per.ns"""
         )
         rel = con.execute(
-            """SELECT v.session, v.rcid, m.state, v.vote, bridge.item FROM v
-               JOIN m ON m.name = v.name AND m.alpha2 IS NOT DISTINCT FROM v.alpha2
+            f"""SELECT v.session, v.rcid, {state} AS state, v.vote, bridge.item FROM v
+               {joins}
                LEFT JOIN bridge ON bridge.rcid = v.rcid
-               ORDER BY v.rcid, m.state"""
+               ORDER BY v.rcid, state"""
         )
         cols = rel.fetchnumpy()
     finally:
@@ -140,16 +135,24 @@ def read_unvotes(data_dir: Path | str, *, sessions: tuple[int, int] | None = Non
 def read_bsv(data_dir: Path | str) -> dict[tuple[str, int], dict[str, float]]:
     """BSV's estimates keyed by ``(state, session)``: ``ideal_point``, ``q05``, ``q95``, ``n_votes``.
 
-    The CSV is Windows-1252 (country names such as "Côte d’Ivoire"), which
-    DuckDB's reader refuses, so it is read with Python's csv module.
+    States are named from BSV's COW codes (``ccode``, not their ``iso3c``, which
+    gives both Yemens ``YAR``) by the crosswalk, on :func:`session_day`. The CSV
+    is Windows-1252 (country names such as "Côte d’Ivoire"), which DuckDB's
+    reader refuses, so it is read with Python's csv module.
     """
     path = _need(Path(data_dir) / "idealpoints" / "IdealpointestimatesAll_Apr2020.csv")
     out: dict[tuple[str, int], dict[str, float]] = {}
     with path.open(encoding="cp1252", newline="") as f:
         for row in csv.DictReader(f):
-            ccode = int(row["ccode"])
-            state = BSV_CODES.get(ccode, row["iso3c"])
-            key = (state, int(row["session"]))
+            ccode, session = int(row["ccode"]), int(row["session"])
+            try:
+                state = cow_to_iso3(ccode, session_day(session))
+            except UnknownStateError:
+                state = None
+            if state is None:
+                raise VoteInputError(f"{path}: ccode {ccode} ({row['Countryname']}) has no ISO code in session "
+                                     f"{session} (measure/data/codes.py)")
+            key = (state, session)
             if key in out:
                 raise VoteInputError(f"{path}: two rows for {key} (ccode {ccode})")
             out[key] = {

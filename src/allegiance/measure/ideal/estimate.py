@@ -59,8 +59,8 @@ from typing import Any
 import numpy as np
 
 from allegiance.errors import UnknownStateError, VoteInputError
-from allegiance.measure.ideal_backend import Backend, get_backend, interval_moments, upper_tail_moments
-from allegiance.measure.ideal_votes import VoteData, votes_from_table
+from allegiance.measure.ideal.backend import Backend, get_backend, interval_moments, upper_tail_moments
+from allegiance.measure.ideal.votes import VoteData, votes_from_table
 
 __all__ = [
     "IdealPoints",
@@ -264,8 +264,8 @@ def estimate_ideal_points(
 ) -> IdealPoints:
     """Dynamic one-dimensional ideal points, per state per session, with intervals.
 
-    ``votes`` is a :class:`~allegiance.measure.ideal_votes.VoteData` or any
-    table :func:`~allegiance.measure.ideal_votes.votes_from_table` reads.
+    ``votes`` is a :class:`~allegiance.measure.ideal.votes.VoteData` or any
+    table :func:`~allegiance.measure.ideal.votes.votes_from_table` reads.
     ``sessions`` restricts the estimate (every one named must have votes).
     ``device`` is ``"cpu"`` (NumPy/SciPy) or a PyTorch device such as
     ``"cuda"`` (PyTorch is imported only then; ``"torch-cpu"`` runs that

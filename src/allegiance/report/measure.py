@@ -1,10 +1,15 @@
-"""Plain-text renderings of the measure layer's results (the CLI's default output)."""
+"""Plain-text renderings of the measure layer's results (the CLI's default output).
+
+The JSON shapes (docs/json.md, docs/ideal-points.md) are the data; these functions
+only lay them out for a terminal.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["render_import", "render_versions", "render_cite", "render_alignment", "render_cohesion"]
+__all__ = ["render_import", "render_versions", "render_cite", "render_alignment", "render_cohesion",
+           "render_ideal_text"]
 
 
 def _num(v: Any, digits: int = 3) -> str:
@@ -97,3 +102,20 @@ def render_cohesion(r: dict[str, Any]) -> str:
                      f"{_num(p['agreement_index']):>6}  {_num(p['pairwise_agreement']):>8}")
     lines.append("AI: Hix, Noury and Roland (2005) Agreement Index; pairwise: share of member pairs voting alike")
     return "\n".join(lines) + "\n"
+
+
+def render_ideal_text(data: dict) -> str:
+    """``allegiance ideal``'s dict as a plain table: one line per state-session."""
+    level = data["model"].get("level", 0.95)
+    lines = [
+        f"Ideal points ({data['model'].get('walk', '')}, {data['model'].get('uncertainty', '')}; "
+        f"{round(level * 100)}% bands); {data['count']} state-sessions",
+        f"{'state':<6} {'session':>7} {'ideal':>8} {'lo':>8} {'hi':>8} {'votes':>6}",
+    ]
+    for r in data["rows"]:
+        lines.append(
+            f"{r['state']:<6} {r['session']:>7} {r['ideal_point']:>8.3f} {r['lo']:>8.3f} {r['hi']:>8.3f} {r['n_votes']:>6}"
+        )
+    if data.get("plot"):
+        lines.append(f"chart written to {data['plot']}")
+    return "\n".join(lines)

@@ -7,7 +7,7 @@ publisher's UNVotesPublished; sessions 1-70). With no source named, the
 
 Codes in every matrix: 1 yes, 2 abstain, 3 no, 0 missing (absent, not a
 member, or not among the roll calls asked for). States are ISO alpha-3 as
-of each roll call's date (measure/codes.py): the USSR's votes are ``SUN``.
+of each roll call's date (measure/data/codes.py): the USSR's votes are ``SUN``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from allegiance.errors import DataError, DataMissingError
-from allegiance.measure.formats import ISSUES
-from allegiance.measure.store import SOURCES, DataStore
+from allegiance.measure.data.formats import ISSUES
+from allegiance.measure.data.store import SOURCES, DataStore
 
 __all__ = ["Votes", "load_votes", "vote_matrix", "resolve_source", "source_info", "check_issue"]
 

@@ -49,8 +49,10 @@ __all__ = [
     "iso3_to_iso2",
     "iso3_to_cow",
     "lineage",
+    "load_crosswalk",
     "state_name",
     "cow_codes",
+    "unvotes_state_sql",
 ]
 
 # COW codes that an exact pycountry name lookup cannot decide, or would decide wrongly.
@@ -146,7 +148,7 @@ def _span_code(spans, day: date | None) -> str | None:
 
 def cow_codes() -> dict[int, tuple[str, str, str | None]]:
     """Every COW code known to the crosswalk: ccode -> (COW abbreviation, COW name, base alpha-3 or None)."""
-    from allegiance.measure._cow_table import COW
+    from allegiance.measure.data._cow_table import COW
 
     return COW
 
@@ -252,6 +254,59 @@ def state_name(iso3: str) -> str:
         return {"SUN": "Soviet Union", "YUG": "Yugoslavia", "CSK": "Czechoslovakia", "SCG": "Serbia and Montenegro",
                 "YMD": "South Yemen", "VDR": "North Vietnam"}.get(iso3, h.name)
     return iso3
+
+
+def load_crosswalk(con) -> None:
+    """The crosswalk as DuckDB temp tables on ``con``, for SQL that maps whole tables at once.
+
+    ``_cow(ccode, iso3, lo, hi)`` and ``_iso2(code, iso3, lo, hi)`` (``lo``
+    inclusive, ``hi`` exclusive, null when open), ``_names(name, iso3)``;
+    built from the tables above, so they map as :func:`cow_to_iso3` and
+    :func:`iso2_to_iso3` do. The importer's checks and derived tables join
+    them, and so does the ideal-point validation reader
+    (``measure/ideal/validate.py``), through :func:`unvotes_state_sql`.
+    """
+    import pyarrow as pa
+
+    cow_rows = []
+    for ccode, (_abb, _name, iso3) in cow_codes().items():
+        if ccode in COW_SPANS:
+            cow_rows += [(ccode, c, lo, hi) for c, lo, hi in COW_SPANS[ccode]]
+        else:
+            cow_rows.append((ccode, iso3, None, None))
+    iso_rows = []
+    for code in sorted(known_iso2()):
+        if code in ISO2_SPANS:
+            iso_rows += [(code, c, lo, hi) for c, lo, hi in ISO2_SPANS[code]]
+        else:
+            iso_rows.append((code, iso2_to_iso3(code), None, None))
+    tables = {
+        "_cow": pa.table({"ccode": [r[0] for r in cow_rows], "iso3": [r[1] for r in cow_rows],
+                          "lo": pa.array([r[2] for r in cow_rows], pa.date32()),
+                          "hi": pa.array([r[3] for r in cow_rows], pa.date32())}),
+        "_iso2": pa.table({"code": [r[0] for r in iso_rows], "iso3": [r[1] for r in iso_rows],
+                           "lo": pa.array([r[2] for r in iso_rows], pa.date32()),
+                           "hi": pa.array([r[3] for r in iso_rows], pa.date32())}),
+        "_names": pa.table({"name": list(NAME_CODES), "iso3": list(NAME_CODES.values())}),
+    }
+    for name, tbl in tables.items():
+        con.register("_incoming", tbl)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _incoming")
+        con.unregister("_incoming")
+
+
+def unvotes_state_sql(votes: str, day: str) -> tuple[str, str]:
+    """SQL for the alpha-3 code of each ``unvotes`` vote on its roll call's date: ``(expression, joins)``.
+
+    ``votes`` names a relation with ``country_code`` (ISO alpha-2, upper
+    case, NULL when blank) and ``country``; ``day`` is a DATE expression.
+    The joins read :func:`load_crosswalk`'s tables; the expression is NULL
+    where the crosswalk knows no state.
+    """
+    joins = (f"LEFT JOIN _iso2 m ON m.code = {votes}.country_code AND (m.lo IS NULL OR {day} >= m.lo) "
+             f"AND (m.hi IS NULL OR {day} < m.hi)\n"
+             f"        LEFT JOIN _names n ON {votes}.country_code IS NULL AND n.name = {votes}.country")
+    return "coalesce(m.iso3, n.iso3)", joins
 
 
 def build_cow_table(rows) -> tuple[dict[int, tuple[str, str, str | None]], list[str]]:

@@ -3,7 +3,7 @@
 :func:`import_dataset` reads a CSV (``.csv``, ``.csv.gz``; DuckDB's reader,
 every column as text) or an R data file (``.rda``, ``.RData``; ``pyreadr``)
 into a staging table, checks its columns and every row in SQL
-(:mod:`allegiance.measure.formats`), and only when no row has an error
+(:mod:`allegiance.measure.data.formats`), and only when no row has an error
 replaces the kind's table, rebuilds what depends on it and records the
 file in ``datasets`` -- all in one transaction. A failure at any point
 (a bad row, an interrupted process, a crash) leaves the store exactly as it
@@ -28,8 +28,9 @@ from typing import Any
 import duckdb
 
 from allegiance.errors import DataError, DataImportError, Problem
-from allegiance.measure.formats import Kind, get_kind, guess_kind
-from allegiance.measure.store import SOURCES, DataStore
+from allegiance.measure.data import codes
+from allegiance.measure.data.formats import Kind, get_kind, guess_kind
+from allegiance.measure.data.store import SOURCES, DataStore
 
 __all__ = ["import_dataset", "MAX_REPORTED"]
 
@@ -103,7 +104,7 @@ def import_dataset(data: DataStore, kind: str, path: Path | str, *, version: str
     # row ids of a committed table are 0..n-1 in file order, which gives every row its line.
     for m in _MACROS:
         con.execute(m)
-    _load_crosswalk(con)
+    codes.load_crosswalk(con)
     try:
         label, offset = _stage(con, spec, path, fmt)
         nums, dates = _parsed_columns(spec)
@@ -278,40 +279,7 @@ def _validate(con, spec: Kind, label: str, strict: bool):
     return fetch("error"), fetch("warning"), counts.get("error", 0), counts.get("warning", 0)
 
 
-# ---------------------------------------------------------------- crosswalk and derived tables
-
-
-def _load_crosswalk(con) -> None:
-    """Temp tables the checks and the derived tables join: _cow, _iso2, _names (from measure.codes)."""
-    import pyarrow as pa
-
-    from allegiance.measure import codes
-
-    cow_rows = []
-    for ccode, (_abb, _name, iso3) in codes.cow_codes().items():
-        if ccode in codes.COW_SPANS:
-            cow_rows += [(ccode, c, lo, hi) for c, lo, hi in codes.COW_SPANS[ccode]]
-        else:
-            cow_rows.append((ccode, iso3, None, None))
-    iso_rows = []
-    for code in sorted(codes.known_iso2()):
-        if code in codes.ISO2_SPANS:
-            iso_rows += [(code, c, lo, hi) for c, lo, hi in codes.ISO2_SPANS[code]]
-        else:
-            iso_rows.append((code, codes.iso2_to_iso3(code), None, None))
-    tables = {
-        "_cow": pa.table({"ccode": [r[0] for r in cow_rows], "iso3": [r[1] for r in cow_rows],
-                          "lo": pa.array([r[2] for r in cow_rows], pa.date32()),
-                          "hi": pa.array([r[3] for r in cow_rows], pa.date32())}),
-        "_iso2": pa.table({"code": [r[0] for r in iso_rows], "iso3": [r[1] for r in iso_rows],
-                           "lo": pa.array([r[2] for r in iso_rows], pa.date32()),
-                           "hi": pa.array([r[3] for r in iso_rows], pa.date32())}),
-        "_names": pa.table({"name": list(codes.NAME_CODES), "iso3": list(codes.NAME_CODES.values())}),
-    }
-    for name, tbl in tables.items():
-        con.register("_incoming", tbl)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _incoming")
-        con.unregister("_incoming")
+# ---------------------------------------------------------------- derived tables
 
 
 def _has(con, table: str) -> bool:
@@ -375,12 +343,12 @@ def _rebuild_unvotes(con) -> None:
         n = con.execute("SELECT count(DISTINCT rcid) FROM un_votes v ANTI JOIN un_roll_calls r USING (rcid)").fetchone()[0]
         raise DataImportError(f"un_votes:{orphan[0]}: rcid: roll call {orphan[1]} is not in un_roll_calls "
                               f"({n} roll call(s) missing); import the un_roll_calls file that goes with it")
-    con.execute("""
+    state, joins = codes.unvotes_state_sql("v", "r.date")
+    con.execute(f"""
         CREATE OR REPLACE TABLE votes_unvotes AS
-        SELECT v.rcid, coalesce(m.iso3, n.iso3) AS state, v.vote, v.line
+        SELECT v.rcid, {state} AS state, v.vote, v.line
         FROM un_votes v JOIN roll_calls_unvotes r USING (rcid)
-        LEFT JOIN _iso2 m ON m.code = v.country_code AND (m.lo IS NULL OR r.date >= m.lo) AND (m.hi IS NULL OR r.date < m.hi)
-        LEFT JOIN _names n ON v.country_code IS NULL AND n.name = v.country
+        {joins}
         ORDER BY v.rcid, state""")
     bad = con.execute("SELECT v.line, u.country_code, r.date FROM votes_unvotes v JOIN un_votes u USING (line) "
                       "JOIN roll_calls_unvotes r ON r.rcid = v.rcid WHERE v.state IS NULL ORDER BY v.line LIMIT 1"

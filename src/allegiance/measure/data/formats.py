@@ -172,7 +172,7 @@ _UN_VOTES = Kind(
               "'expected an ISO 3166 alpha-2 code, got ' || _q(country_code)"),
         Check("country_code", "_blank(country_code) AND (country IS NULL OR country NOT IN (SELECT name FROM _names))",
               "'no country code, and the country ' || _q(country) || ' is not one allegiance can code "
-              "(see allegiance.measure.codes.NAME_CODES)'"),
+              "(see allegiance.measure.data.codes.NAME_CODES)'"),
     ),
     keys=("_int(rcid)", "coalesce(upper(trim(country_code)), country)"),
     key_message="'duplicate vote: ' || coalesce(country_code, country) || ' in roll call ' || _int(rcid) || ' again (first on line ' || {first} || ')'",
