@@ -47,12 +47,12 @@ class Proof:
     children: list[Proof] = field(default_factory=list)
 
     def to_json(self) -> dict:
+        src = self.sources
         return {
             "kind": self.kind, "label": self.label, "result": self.result, "ref": self.ref, "where": self.where,
             "detail": self.detail,
-            "sources": self.sources.briefs() if isinstance(self.sources, Sources)
-            else [c.brief() for c in self.sources],
-            "children": [c.to_json() for c in self.children],
+            "sources": (src.briefs() if type(src) is Sources else [c.brief() for c in src]) if src else [],
+            "children": [c.to_json() for c in self.children] if self.children else [],
         }
 
     def all_sources(self) -> list[Citation]:
