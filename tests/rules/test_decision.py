@@ -189,3 +189,28 @@ def test_a_trivial_count_with_a_veto_is_the_veto_alone():
     rule = Majority(kind="majority", at_least="0/1", vetoes=["a"])
     game = rule.simple_game(["a", "b"])
     assert [pw.is_winning(game, c) for c in ([], ["a"], ["b"], ["a", "b"])] == [False, True, False, True]
+
+
+@pytest.mark.parametrize("data,where,message", [
+    ({"kind": "majority", "count": 1, "vetoes": ["z"]}, ("vetoes",), "veto holder 'z' is not a member of council"),
+    ({"kind": "majority", "at_least": "3/2"}, ("at_least",), "a share between 0 and 1"),
+    ({"kind": "majority", "more_than": "1/1"}, ("more_than",), "more than all members"),
+    ({"kind": "majority", "count": 3}, ("count",), "3 of 2 members"),
+    ({"kind": "majority"}, (), "exactly one of"),
+    ({"kind": "weighted", "weights": {"a": 1}, "quota": 1}, ("weights",), "missing ['b']"),
+    ({"kind": "weighted", "weights": {"a": 0, "b": 1}, "quota": 1}, ("weights",), "positive integers"),
+    ({"kind": "weighted", "weights": {"a": 1, "b": 1}, "quota": 3}, ("quota",), "exceeds the total weight 2"),
+    ({"kind": "double-majority", "members_at_least": "1/2", "population_at_least": "1/2",
+      "population": {"a": 1}}, ("population",), "one population figure per member"),
+    ({"kind": "double-majority", "members_at_least": "1/2", "population_at_least": "1/0",
+      "population": {"a": 1, "b": 0}}, ("population_at_least",), "a share between 0 and 1"),
+    ({"kind": "double-majority", "members_at_least": "1/2", "population_at_least": "1/2",
+      "population": {"a": 1, "b": 0}}, ("population",), "positive integers"),
+    ({"kind": "consensus", "abstention_limit_members": "1/3"}, (), "only with constructive_abstention"),
+    ({"kind": "unanimity", "constructive_abstention": True, "abstention_limit_population": "1/3"},
+     ("abstention_limit_population",), "needs 'population'"),
+])
+def test_every_rule_check(data, where, message):
+    """Each kind's own checks (what the loader's per-kind table and branches did), one case per branch."""
+    found = RULE.validate_python(data).problems(["a", "b"], "council")
+    assert any(loc == where and message in m for loc, m in found), found
