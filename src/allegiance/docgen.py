@@ -79,10 +79,10 @@ ERROR_EXAMPLES: dict[str, tuple[str | None, str]] = {
     "UnknownStateError": ("allegiance timeline Narnia",
                           "error: unknown state 'Narnia': expected an ISO 3166-1 code (BLR, BY) or a name (Belarus)"),
     "UnknownIdError": ("allegiance who-commands navy --in union-state --mode wartime",
-                       "error: unknown force 'navy' in union-state; its forces: rgf, urads"),
+                       "error: FORCE: unknown force 'navy' in union-state; its forces: rgf, urads"),
     "RulesError": ("allegiance can activate-joint-forces --in union-state --mode siege",
-                   "error: mode 'siege' is not declared by union-state (it declares peacetime, threatened-period, "
-                   "wartime)"),
+                   "error: --mode: mode 'siege' is not declared by union-state (it declares peacetime, "
+                   "threatened-period, wartime)"),
     "StatusError": ("allegiance status BLR --as-of 1980-01-01",
                     "error: --as-of: 1980-01-01 is before the coverage of status questions, which starts on "
                     "1990-01-01; ask about a day from then on"),

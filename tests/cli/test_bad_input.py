@@ -82,14 +82,9 @@ BASELINES: dict[str, tuple[list[str], list[dict]]] = {
 
 # --------------------------------------------------------------------- known failures, each with its reason
 
-RULES_LIB = "fixed in the rules library"
 VERIFY = ("needs the rules library: verify does not check --state, --territory or --actions against the "
           "arrangement, so an unknown one is a property that fails or holds vacuously (exit 0)")
 XFAIL: dict[tuple[str, str, str], str] = {
-    # diff --state is not checked by the rules engine today: an unknown state gives an empty diff, exit 0
-    **{("diff", "state", v): RULES_LIB for v in BAD["state"]},
-    # the engine checks --abstain with --consent's code and its message blames --consent
-    **{("can", "abstain", v): RULES_LIB for v in BAD["state"]},
     # (a malformed one, Narnia, is refused by the property's schema; a well-formed unknown code is not)
     ("verify", "state", "XYZ"): VERIFY,
     ("verify", "territory", "XYZ"): VERIFY,

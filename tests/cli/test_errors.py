@@ -78,6 +78,12 @@ def test_a_message_that_names_its_flag_is_not_prefixed_twice():
     assert r.stderr == "error: --consent: 'x'\n"
 
 
+def test_a_message_that_starts_with_its_field_name_gets_the_flag_instead():
+    r = runner.invoke(PROBE, ["probe", "--kind", "RulesError", "--field", "consent",
+                              "--message", "consent: 'x' is no one"])
+    assert r.stderr == "error: --consent: 'x' is no one\n"
+
+
 def test_no_field_no_prefix_and_unknown_field_is_named_as_is():
     assert runner.invoke(PROBE, ["probe"]).stderr == "error: something is wrong with 'v'\n"
     r = runner.invoke(PROBE, ["probe", "--kind", "LimitError", "--field", "limit"])

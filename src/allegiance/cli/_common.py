@@ -158,6 +158,8 @@ def report(exc: AllegianceError, ctx: typer.Context | None = None) -> int:
             typer.echo(f"... and {more} more")
     message = _shortened(_one_line(exc.message or str(exc)), ctx)
     label = param_label(ctx, exc.field)
+    if label and exc.field and message.startswith(f"{exc.field}:"):  # "consent: 'XYZ' is ...": the flag replaces it
+        message = message[len(exc.field) + 1:].lstrip()
     _echo_error(f"{label}: {message}" if label and not message.startswith(f"{label}:") else message)
     return code
 
@@ -258,7 +260,7 @@ def open_kb():
 
 def open_rules(store):
     """The rules engine over an open knowledge base."""
-    from allegiance.rules.engine import open_rules as _open
+    from allegiance.rules import open_rules as _open
 
     return _open(store)
 

@@ -26,7 +26,7 @@ def arrangements(as_json: bool = JSON) -> None:
     Example: allegiance arrangements
     """
     from allegiance.report.rules import render_arrangements
-    from allegiance.rules.engine import list_arrangements
+    from allegiance.rules import list_arrangements
 
     with open_kb() as store:
         emit(list_arrangements(open_rules(store)), as_json, render_arrangements)
@@ -51,7 +51,7 @@ def can(
     Example: allegiance can bring-russian-forces-into-blr --in union-state --mode threatened-period
     """
     from allegiance.report.rules import render_can
-    from allegiance.rules.engine import can as q
+    from allegiance.rules import can as q
 
     on = day(as_of, "as_of")
     yes, no = split_list(consent, "consent"), split_list(abstain, "abstain") or []
@@ -73,7 +73,7 @@ def who_commands(
     Example: allegiance who-commands urads --in union-state --mode threatened-period
     """
     from allegiance.report.rules import render_who_commands
-    from allegiance.rules.engine import who_commands as q
+    from allegiance.rules import who_commands as q
 
     on = day(as_of, "as_of")
     with open_kb() as store:
@@ -93,7 +93,7 @@ def vetoes(
     Example: allegiance vetoes union-state bring-russian-forces-into-blr
     """
     from allegiance.report.rules import render_vetoes
-    from allegiance.rules.engine import vetoes as q
+    from allegiance.rules import vetoes as q
 
     on = day(as_of, "as_of")
     with open_kb() as store:
@@ -112,7 +112,7 @@ def power(
     Example: allegiance power eu-council
     """
     from allegiance.report.rules import render_power
-    from allegiance.rules.engine import power as q
+    from allegiance.rules import body_power as q
 
     on = day(as_of, "as_of")
     with open_kb() as store:
@@ -133,7 +133,7 @@ def diff(
     Example: allegiance diff union-state sidorov-armenia-model --state BLR
     """
     from allegiance.report.rules import render_diff
-    from allegiance.rules.engine import diff as q
+    from allegiance.rules import diff as q
 
     da, db = day(as_of_a, "as_of_a"), day(as_of_b, "as_of_b")
     with open_kb() as store:
@@ -158,7 +158,7 @@ def verify(
     Example: allegiance verify union-state no-foreign-forces-without-blr-consent
     """
     from allegiance.report.rules import render_verify
-    from allegiance.rules.engine import verify as q
+    from allegiance.rules import verify as q
 
     if prop is None and check is None:
         raise UsageError("name a PROPERTY of the arrangement, or describe one with --check and --state")

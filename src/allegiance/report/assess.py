@@ -219,7 +219,7 @@ def assess(store: Store, state: str, *, as_of: date, since: date | None = None, 
 
 
 def _command(store: Store, code: str, as_of: date, doc: _Doc) -> list[dict[str, Any]]:
-    from allegiance.rules.engine import who_commands
+    from allegiance.rules import who_commands
     from allegiance.status.engine import rules_for
 
     rules = rules_for(store)

@@ -334,7 +334,7 @@ def _veto_criterion(effects: tuple[str, ...], on_territory: bool, what: str) -> 
         rules = c.rules
         if rules is None:
             return _result(UNKNOWN, "the rules layer was not loaded")
-        from allegiance.rules.engine import keeps_veto
+        from allegiance.rules import keeps_veto
 
         answers = []
         for aid, arr in sorted(rules.book.arrangements.items()):
