@@ -118,16 +118,23 @@ def test_objects_with_fixed_keys_are_closed(name):
 
 
 def test_the_citation_is_defined_once():
-    """Every citation (facts, rules and status layers, proof nodes) is common.json's one definition.
+    """Every citation (facts, rules and status layers) is common.json's one definition; proof nodes carry its
+    brief view (the same keys' schemas, four of them), so that the full citation is given once per answer.
 
     The only other object with a quoted passage is the brief's footnote (``assess``), which numbers it.
     """
     quoting = [(n, path) for n, s in ALL.items() for path, o in _objects(s) if "quote" in o["properties"]]
-    assert sorted(quoting) == [("assess", "#/properties/footnotes/items"), ("common", "#/$defs/citation")]
+    assert sorted(quoting) == [("assess", "#/properties/footnotes/items"), ("common", "#/$defs/citation"),
+                               ("common", "#/$defs/citation_brief")]
+    defs = ALL["common"]["$defs"]
+    assert all(defs["citation_brief"]["properties"][k] == defs["citation"]["properties"][k]
+               for k in defs["citation_brief"]["properties"])
+    # one shape: every key of the citation is always present
+    assert set(defs["citation"]["required"]) == set(defs["citation"]["properties"])
     text = {n: json.dumps(s) for n, s in ALL.items()}
     cited = {n for n, t in text.items() if "common.json#/$defs/citation" in t}
     assert cited >= {"can", "who-commands", "vetoes", "power", "verify", "status"}
-    assert '"sources": {"type": "array", "items": {"$ref": "common.json#/$defs/citation"}' in text["common"]
+    assert '"sources": {"type": "array", "items": {"$ref": "common.json#/$defs/citation_brief"}' in text["common"]
 
 
 # ------------------------------------------------------------------ every command has one
