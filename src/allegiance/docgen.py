@@ -89,11 +89,12 @@ ERROR_EXAMPLES: dict[str, tuple[str | None, str]] = {
     "PowerError": (None, "error: 3 players but 2 weights"),
     "LimitError": (None, "error: limit: more than 1,000 minimal winning coalitions: ask about fewer actions or a "
                          "smaller body"),
-    "VoteInputError": (None, "error: method: 'joint2'; expected 'two-stage' (the default) or 'joint'"),
+    "VoteInputError": (None, "error: votes: state 'AAA' has 2 votes on roll call 10; expected one row per state "
+                             "per roll call"),
     "KnowledgeBaseError": (None, "kb/core.yaml:12: statements[0].object: unknown entity 'blocc'; did you mean "
                                  "'bloc'?  (one line per problem, on stdout), then: error: 1 problem(s) in the "
                                  "knowledge base"),
-    "DataError": (None, "error: unknown measure 'tau': expected one of agree, kappa, pi, s"),
+    "DataError": (None, "error: no roll calls in session 80 of the unvotes votes"),
     "DataImportError": (None, "published.csv:7: vote: expected a vote code ... (one line per bad row, on stdout), "
                               "then: error: published.csv: 1 bad row(s) ..."),
     "DataMissingError": (None, "error: no datasets imported yet (no data store at ...); import one with: allegiance "

@@ -91,16 +91,9 @@ XFAIL: dict[tuple[str, str, str], str] = {
     **{("verify", "actions", v): VERIFY for v in BAD["id"]},
 }
 
-#: Cases whose error is not a usage error in errors.EDGE_TABLE (exit 1), with why. The edge follows the
-#: table; these become exit 2 when the measure library raises UsageError for a value outside a fixed set.
-_DATA_ERROR = "the measure library raises DataError (exit 1) for a value outside its fixed set"
-EXIT_1: dict[tuple[str, str], str] = {
-    **{(c, p): _DATA_ERROR for c in ("align", "cohesion") for p in ("issue", "source")},
-    ("ideal", "source"): _DATA_ERROR,
-    ("data import", "kind"): _DATA_ERROR,
-    ("data cite", "kind"): _DATA_ERROR,
-    ("ideal", "method"): "the measure library raises VoteInputError (exit 1) for an unknown --method",
-}
+#: Cases whose error is not a usage error in errors.EDGE_TABLE (exit 1), with why: none today (every value
+#: outside a fixed set is a UsageError in the library); a case added here must say why.
+EXIT_1: dict[tuple[str, str], str] = {}
 
 
 # --------------------------------------------------------------------- reading the app

@@ -86,7 +86,7 @@ def test_cohesion_text_and_json(env):
     (["align", "BLR", "--with", "RUS"], "error: no datasets imported yet"),
     (["cohesion", "pact"], "allegiance data import un_votes"),
     (["data", "versions"], "error: no datasets imported yet"),
-    (["data", "import", "votes", "x.csv"], "error: unknown dataset kind 'votes'"),
+    (["data", "import", "votes", "x.csv"], "error: KIND: unknown dataset kind 'votes'"),
 ])
 def test_errors_before_import_are_one_line(env, args, fragment):
     r = run(*args)
@@ -97,7 +97,7 @@ def test_errors_before_import_are_one_line(env, args, fragment):
 @pytest.mark.parametrize("args, fragment", [
     (["align", "Atlantis", "--with", "RUS"], "error: unknown state 'Atlantis'"),
     (["align", "BLR", "--with", "RUS", "--measure", "tau"], "error: --measure: unknown measure 'tau'"),
-    (["align", "BLR", "--with", "RUS", "--issue", "war"], "error: unknown issue area 'war'"),
+    (["align", "BLR", "--with", "RUS", "--issue", "war"], "error: --issue: unknown issue area 'war'"),
     (["align", "BLR", "--with", "RUS", "--plot", "out.pdf"], "expected a .png, .svg or .html file"),
     (["cohesion", "warsaw"], "error: unknown organisation 'warsaw'"),
     (["align", "BLR", "--with", "RUS", "--source", "published"], "allegiance data import unvotes_published"),

@@ -79,7 +79,7 @@ def test_alignment_errors(loaded, bloc_kb):
     with pytest.raises(UsageError, match="end year 1950 is before the start year 1990") as err:
         alignment(loaded, bloc_kb, "BLR", ["RUS"], start=1990, end=1950)
     assert "--" not in str(err.value) and err.value.field == "end"
-    with pytest.raises(DataError, match="unknown issue area 'war'"):
+    with pytest.raises(UsageError, match="unknown issue area 'war'"):
         alignment(loaded, bloc_kb, "BLR", ["RUS"], issue="war")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from allegiance.errors import UnknownStateError, VoteInputError
+from allegiance.errors import UnknownStateError, UsageError, VoteInputError
 from allegiance.measure.ideal import IdealPoints, estimate_ideal_points, ideal_path, ideal_points_from_votes
 from allegiance.measure.ideal.backend import Backend, truncnorm_moments
 from allegiance.measure.ideal.simulate import simulate_votes
@@ -269,8 +269,10 @@ def test_a_session_with_no_votes_is_an_error():
     ],
 )
 def test_bad_options_are_refused(option, message):
-    with pytest.raises(VoteInputError, match=message):
+    # an option out of its range is a usage error (exit 2 at the CLI) naming the parameter
+    with pytest.raises(UsageError, match=message) as err:
         estimate_ideal_points(_tiny(), **option)
+    assert err.value.field == next(iter(option)) if len(option) == 1 else err.value.field in option
 
 
 def test_abstentions_as_no_or_missing_are_binary_models():
@@ -411,7 +413,7 @@ def test_ideal_command_json_and_text(fit):
     json.dumps(out)
     text = render_ideal_text(out)
     assert text.splitlines()[1].split() == ["state", "session", "ideal", "lo", "hi", "votes"]
-    with pytest.raises(VoteInputError, match="after --to"):
+    with pytest.raises(UsageError, match="first session 5 is after the last 2"):
         ideal_command(first=5, last=2, result=fit)
     with pytest.raises(VoteInputError, match="no ideal points"):
         ideal_command(["S00"], first=50, result=fit)
@@ -438,7 +440,7 @@ def test_plot_writes_the_format_its_name_asks_for(fit, tmp_path, ext):
 def test_plot_refuses_an_unknown_format(fit, tmp_path):
     from allegiance.report.charts import ideal_with_plot
 
-    with pytest.raises(VoteInputError, match="unknown chart format '.gif'"):
+    with pytest.raises(UsageError, match="unknown chart format '.gif'"):
         ideal_with_plot(["S00"], result=fit, plot=tmp_path / "x.gif")
 
 

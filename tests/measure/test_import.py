@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from allegiance.errors import DataError, DataImportError, DataMissingError
+from allegiance.errors import DataError, DataImportError, DataMissingError, UsageError
 from allegiance.measure.data.importer import import_dataset
 from allegiance.measure.data.store import cite, open_data, versions
 from tests.measure.conftest import FIX
@@ -164,7 +164,7 @@ def test_not_a_csv_at_all(data, tmp_path):
         import_dataset(data, "unvotes_published", FIX / "kb" / "blocs.yaml")
     with pytest.raises(DataError, match="no such file"):
         import_dataset(data, "un_votes", tmp_path / "absent.csv")
-    with pytest.raises(DataError, match="unknown dataset kind 'votes'"):
+    with pytest.raises(UsageError, match="unknown dataset kind 'votes'"):
         import_dataset(data, "votes", FIX / "fx_un_votes.csv")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from allegiance.errors import DataError, VoteInputError
+from allegiance.errors import DataError, UsageError, VoteInputError, shorten
 
 __all__ = ["alignment_chart", "save_chart", "plot_ideal_points", "ideal_with_plot", "FORMATS"]
 
@@ -59,7 +59,8 @@ def save_chart(chart, path: Path | str) -> Path:
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in FORMATS:
-        raise DataError(f"--plot {path}: unknown chart format {ext or '(none)'!r}; expected .png, .svg or .html")
+        raise UsageError(f"{shorten(str(path))}: unknown chart format {ext or '(none)'!r}; expected .png, .svg or .html",
+                         value=str(path), field="plot", allowed=", ".join(FORMATS))
     if ext == ".html":
         chart.save(str(path), format="html", inline=True)
     else:
@@ -70,10 +71,9 @@ def save_chart(chart, path: Path | str) -> Path:
 def _check_plot_path(path: Path | str) -> Path:
     p = Path(path)
     if p.suffix.lower() not in FORMATS:
-        raise VoteInputError(
-            f"--plot {str(path)!r}: unknown chart format {p.suffix or '(none)'!r}; "
-            f"name a file ending in {', '.join(FORMATS)}"
-        )
+        raise UsageError(f"{shorten(str(path))}: unknown chart format {p.suffix or '(none)'!r}; "
+                         f"name a file ending in {', '.join(FORMATS)}", value=str(path), field="plot",
+                         allowed=", ".join(FORMATS))
     return p
 
 

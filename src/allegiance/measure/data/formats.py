@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from allegiance.errors import DataError
+from allegiance.errors import DataError, UsageError, shorten
 
 __all__ = ["Kind", "Check", "KINDS", "get_kind", "ISSUES", "VOTE_CODES"]
 
@@ -293,7 +293,8 @@ def get_kind(name: str) -> Kind:
     key = name.strip().lower().replace("-", "_")
     if key in KINDS:
         return KINDS[key]
-    raise DataError(f"unknown dataset kind {name!r}: expected one of {', '.join(KINDS)}")
+    raise UsageError(f"unknown dataset kind {shorten(name)}: expected one of {', '.join(KINDS)}", value=name,
+                     field="kind", allowed=", ".join(KINDS))
 
 
 def guess_kind(columns: list[str]) -> str | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from allegiance.errors import DataError, DataMissingError
+from allegiance.errors import DataError, DataMissingError, UsageError, shorten
 from allegiance.measure.data.formats import ISSUES
 from allegiance.measure.data.store import SOURCES, DataStore
 
@@ -40,7 +40,8 @@ def resolve_source(data: DataStore, source: str | None = None) -> str:
     """The vote source to use; DataMissingError naming the import to run if it is not there."""
     if source is not None:
         if source not in SOURCES:
-            raise DataError(f"unknown vote source {source!r}: expected one of {', '.join(SOURCES)}")
+            raise UsageError(f"unknown vote source {shorten(source)}: expected one of {', '.join(SOURCES)}",
+                             value=source, field="source", allowed=", ".join(SOURCES))
         if not _complete(data, source):
             missing = [k for k in SOURCES[source][0] if not data.dataset(k)]
             raise DataMissingError(f"the {source} votes are not imported; run: "
@@ -71,8 +72,9 @@ def check_issue(data: DataStore, source: str, issue: str | None) -> str | None:
         return None
     key = issue.strip().lower()
     if key not in ISSUES:
-        raise DataError(f"unknown issue area {issue!r}: expected one of "
-                        + ", ".join(f"{k} ({v})" for k, v in ISSUES.items()))
+        raise UsageError(f"unknown issue area {shorten(issue)}: expected one of "
+                         + ", ".join(f"{k} ({v})" for k, v in ISSUES.items()), value=issue, field="issue",
+                         allowed=", ".join(ISSUES))
     if source == "unvotes" and not data.dataset("un_roll_call_issues"):
         raise DataMissingError("issue areas need the roll calls' issues; run: " + _HOW["un_roll_call_issues"])
     return key

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from allegiance.errors import VoteInputError
+from allegiance.errors import UsageError, VoteInputError
 from allegiance.measure.ideal.estimate import IdealPoints, estimate_ideal_points
 
 __all__ = ["ideal_command"]
@@ -48,7 +48,8 @@ def ideal_command(
     if (votes is None) == (result is None):
         raise VoteInputError("ideal: give either votes to estimate from or an estimate (result=...), not both")
     if first is not None and last is not None and first > last:
-        raise VoteInputError(f"ideal: --from {first} is after --to {last}")
+        raise UsageError(f"the first session {first} is after the last {last}", value=last, field="last",
+                         allowed=f"a session from {first} on")
     if result is None:
         result = estimate_ideal_points(votes, **options)
     chosen = [result.resolve_state(s) for s in states] if states else None

@@ -58,7 +58,7 @@ from typing import Any
 
 import numpy as np
 
-from allegiance.errors import UnknownStateError, VoteInputError
+from allegiance.errors import UnknownStateError, UsageError, VoteInputError, shorten
 from allegiance.measure.ideal.backend import Backend, get_backend, interval_moments, upper_tail_moments
 from allegiance.measure.ideal.votes import VoteData, votes_from_table
 
@@ -305,11 +305,14 @@ def estimate_ideal_points(
                     difficulty_prior_variance=difficulty_prior_variance,
                     discrimination_prior_variance=discrimination_prior_variance, tol=tol)
     if not (0.0 < level < 1.0):
-        raise VoteInputError(f"level: {level!r} is not a probability between 0 and 1 (e.g. 0.95)")
+        raise UsageError(f"level: {level!r} is not a probability between 0 and 1 (e.g. 0.95)", value=level,
+                         field="level", allowed="a number between 0 and 1")
     if uncertainty not in ("laplace", "bootstrap"):
-        raise VoteInputError(f"uncertainty: {uncertainty!r}; expected 'laplace' or 'bootstrap'")
+        raise UsageError(f"uncertainty: {shorten(uncertainty)}; expected 'laplace' or 'bootstrap'", value=uncertainty,
+                         field="uncertainty", allowed="laplace, bootstrap")
     if abstain not in ("no", "ordinal", "missing"):
-        raise VoteInputError(f"abstain: {abstain!r}; expected 'no' (yes vs not-yes), 'ordinal' or 'missing'")
+        raise UsageError(f"abstain: {shorten(abstain)}; expected 'no' (yes vs not-yes), 'ordinal' or 'missing'",
+                         value=abstain, field="abstain", allowed="no, ordinal, missing")
     n_abstain = int((data.vote == 2).sum())
     if abstain == "no":
         data = VoteData(data.session, data.rcid, data.state, np.where(data.vote == 2, 3, data.vote).astype(np.int8),
@@ -323,23 +326,26 @@ def estimate_ideal_points(
         if sessions is not None:
             data.select_sessions(sessions)  # a session of nothing but abstentions has no votes left
     if method not in ("two-stage", "joint"):
-        raise VoteInputError(f"method: {method!r}; expected 'two-stage' (the default) or 'joint'")
+        raise UsageError(f"method: {shorten(method)}; expected 'two-stage' (the default) or 'joint'", value=method,
+                         field="method", allowed="two-stage, joint")
     if method == "two-stage" and data.item is not None and _bridged(data):
         raise VoteInputError("method='two-stage' estimates each session on its own and cannot share roll-call "
                              "parameters across sessions (the item column); pass method='joint' to bridge")
     if int(max_iter) < 1:
-        raise VoteInputError(f"max_iter: {max_iter!r}; expected at least 1")
+        raise UsageError(f"max_iter: {max_iter!r}; expected at least 1", value=max_iter, field="max_iter",
+                         allowed="a whole number from 1")
     if uncertainty == "bootstrap" and int(n_boot) < 2:
-        raise VoteInputError(f"n_boot: {n_boot!r}; a bootstrap needs at least 2 refits")
+        raise UsageError(f"n_boot: {n_boot!r}; a bootstrap needs at least 2 refits", value=n_boot, field="n_boot",
+                         allowed="a whole number from 2")
 
     B = get_backend(device)
     prob = _problem(B, data)
     anchor_state = _anchor(prob, data, anchor)
     if stationary and not evolution_variance < prior_variance:
-        raise VoteInputError(
+        raise UsageError(
             f"evolution_variance: {evolution_variance!r} must be below prior_variance ({prior_variance!r}) "
-            "for the stationary walk; lower it or pass stationary=False"
-        )
+            "for the stationary walk; lower it or pass stationary=False", value=evolution_variance,
+            field="evolution_variance", allowed=f"a variance below prior_variance ({prior_variance!r})")
     settings = _Settings(float(evolution_variance), float(prior_variance), float(difficulty_prior_variance),
                          int(max_iter), float(tol), bool(stationary), float(discrimination_prior_variance),
                          bool(_normalise), abstain != "ordinal")
@@ -425,7 +431,8 @@ def estimate_ideal_points(
 def _check_positive(**values: float) -> None:
     for name, v in values.items():
         if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
-            raise VoteInputError(f"{name}: {v!r}; expected a positive number")
+            raise UsageError(f"{name}: {v!r}; expected a positive number", value=v, field=name,
+                             allowed="a positive number")
 
 
 def _normal_quantile(p: float) -> float:
