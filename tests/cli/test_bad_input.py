@@ -82,14 +82,8 @@ BASELINES: dict[str, tuple[list[str], list[dict]]] = {
 
 # --------------------------------------------------------------------- known failures, each with its reason
 
-VERIFY = ("needs the rules library: verify does not check --state, --territory or --actions against the "
-          "arrangement, so an unknown one is a property that fails or holds vacuously (exit 0)")
-XFAIL: dict[tuple[str, str, str], str] = {
-    # (a malformed one, Narnia, is refused by the property's schema; a well-formed unknown code is not)
-    ("verify", "state", "XYZ"): VERIFY,
-    ("verify", "territory", "XYZ"): VERIFY,
-    **{("verify", "actions", v): VERIFY for v in BAD["id"]},
-}
+#: Cases expected to fail today, each with its reason (strict: a case that starts passing must leave the list).
+XFAIL: dict[tuple[str, str, str], str] = {}
 
 #: Cases whose error is not a usage error in errors.EDGE_TABLE (exit 1), with why: none today (every value
 #: outside a fixed set is a UsageError in the library); a case added here must say why.

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from pydantic import ValidationError
 
-from allegiance.errors import RulesError, UnknownIdError, shorten
+from allegiance.errors import RulesError, UnknownIdError, UnknownStateError, UsageError, shorten
 from allegiance.facts.citations import dedup
 from allegiance.facts.predicates import MODES
 from allegiance.rules.explain import action_proof
@@ -38,6 +38,7 @@ def verify(rules: Rules, arrangement: str, prop: str | None = None, *, check: st
         P = found[0]
     else:
         P = _ad_hoc(check, state, actions, effects, territory, modes)
+        _check_parts(rules, arr, P)
     prop_modes = list(P.modes) if P.modes else list(arr.model.modes)
     for m in prop_modes:
         check_mode(arr, m)
@@ -186,6 +187,36 @@ def _ad_hoc(check, state, actions, effects, territory, modes) -> Property:
         allowed = {"check": ", ".join(CHECKS), "effects": ", ".join(EFFECTS), "modes": ", ".join(MODES)}.get(field)
         raise RulesError(f"invalid {field} {shorten(value)}: " + (f"expected one of {allowed}" if allowed
                          else err["msg"]), value=value, field=field, allowed=allowed) from None
+
+
+def _check_parts(rules: Rules, arr, P: Property) -> None:
+    """The parts of an ad-hoc property must name what the arrangement has: a state that plays a part in it,
+    its own actions, a territory one of its actions is on; otherwise the property would hold vacuously."""
+    from allegiance.facts.codes import resolve_state
+
+    players = {s for s in state_players(rules, arr) if s}
+    for field, given in (("state", P.state), ("territory", P.territory)):
+        if given is None:
+            continue
+        try:
+            code = resolve_state(given, rules.cat.state_names)
+        except UnknownStateError as exc:
+            raise UnknownStateError(exc.message, value=given, field=field) from None
+        known = players if field == "state" else {a.territory for a in arr.model.actions if a.territory}
+        if code not in known:
+            what = "plays no part in" if field == "state" else "is the territory of no action of"
+            raise UsageError(f"{field} {code} {what} {arr.model.id}: the property would hold vacuously; ask about "
+                             f"one of {', '.join(sorted(known)) or 'none'}", value=given, field=field,
+                             allowed=", ".join(sorted(known)))
+    ids = {a.id for a in arr.model.actions}
+    unknown = [a for a in P.actions if a not in ids]
+    if unknown:
+        raise UnknownIdError(f"unknown action {shorten(unknown[0])} in {arr.model.id}; its actions: "
+                             f"{', '.join(sorted(ids)) or 'none'}", value=unknown[0], field="actions",
+                             allowed=", ".join(sorted(ids)))
+    if P.territory is not None and not P.effects:
+        raise UsageError("a territory narrows the effects asked about: give the effects too", value=P.territory,
+                         field="territory", allowed="with effects")
 
 
 def _one_winning(g: Game, f) -> set[str]:
