@@ -24,11 +24,15 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 import duckdb
 
-from allegiance.facts.load import SCHEMA_VERSION, KnowledgeBase, default_kb_dir, gc_paused, kb_digest, load_kb
+from allegiance.facts.digest import SCHEMA_VERSION, default_kb_dir, kb_digest, kb_files, recall, remember
 from allegiance.facts.predicates import PREDICATES
+
+if TYPE_CHECKING:
+    from allegiance.facts.load import KnowledgeBase
 
 __all__ = ["Store", "open_store", "compile_kb", "default_cache_dir"]
 
@@ -71,34 +75,61 @@ def open_store(kb_dir: Path | str | None = None, *, cache_dir: Path | str | None
     """
     kb_dir = Path(kb_dir) if kb_dir is not None else default_kb_dir()
     if in_memory:
+        from allegiance.facts.load import gc_paused, load_kb
+
         con = duckdb.connect(":memory:")
         with gc_paused():  # one pause over load and compile: see _build
             _compile_into(con, load_kb(kb_dir))
         return Store(con, _build_digest(kb_dir), None, rebuilt=True)
-    digest = _build_digest(kb_dir)
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    # A warm call reads no YAML: the checksum is remembered by the files' sizes and times (facts/digest.py).
+    files, compute = _compiled_from(kb_dir)
+    manifest = _manifest(cache, kb_dir)
+    digest, stats = recall(files, manifest)
+    fresh = digest is None
+    if fresh:
+        digest = compute()
     path = cache / f"kb-{digest[:20]}.duckdb"
     rebuilt = False
     if not path.exists():
         _build(kb_dir, path)
         rebuilt = True
         _prune(cache, keep=path)
+    if fresh:  # only beside a database that exists: a failed build leaves nothing behind
+        remember(manifest, files, stats, digest)
     con = duckdb.connect(str(path), read_only=True)
     return Store(con, digest, path, rebuilt=rebuilt)
 
 
-_COMPILER_FILES = ("store.py", "load.py", "model.py", "predicates.py", "time.py")
+_COMPILER_FILES = ("store.py", "load.py", "model.py", "predicates.py", "time.py", "digest.py")
+
+
+def _compiled_from(kb_dir: Path) -> tuple[list[Path], Callable[[], str]]:
+    """Every file a compiled database depends on (the YAML, then the code that compiles it), and its checksum."""
+    here = Path(__file__).resolve().parent
+    code = [here / name for name in _COMPILER_FILES]
+
+    def compute() -> str:
+        import hashlib
+
+        h = hashlib.sha256(kb_digest(kb_dir).encode())
+        for p in code:
+            h.update(p.read_bytes())
+        return h.hexdigest()
+
+    return kb_files(kb_dir) + code, compute
 
 
 def _build_digest(kb_dir: Path) -> str:
     """The YAML's checksum plus the code that compiles it: either changing means a rebuild."""
+    return _compiled_from(kb_dir)[1]()
+
+
+def _manifest(cache: Path, kb_dir: Path) -> Path:
+    """Where the checksum of ``kb_dir`` is remembered by its files' sizes and times (one per directory)."""
     import hashlib
 
-    h = hashlib.sha256(kb_digest(kb_dir).encode())
-    here = Path(__file__).resolve().parent
-    for name in _COMPILER_FILES:
-        h.update((here / name).read_bytes())
-    return h.hexdigest()
+    return cache / f"manifest-{hashlib.sha256(str(kb_dir.resolve()).encode()).hexdigest()[:16]}.json"
 
 
 def _prune(cache: Path, keep: Path) -> None:
@@ -119,6 +150,8 @@ def _build(kb_dir: Path, path: Path) -> None:
     collections traverse all of them, which costs seconds on a
     100,000-statement base.
     """
+    from allegiance.facts.load import gc_paused, load_kb
+
     with gc_paused():
         kb = load_kb(kb_dir)
         compile_kb(kb, path)
@@ -132,6 +165,8 @@ def compile_kb(kb: KnowledgeBase, path: Path | str) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".kb-build-", suffix=".duckdb", dir=path.parent)
     os.close(fd)
     os.unlink(tmp)  # DuckDB wants to create the file itself
+    from allegiance.facts.load import gc_paused
+
     try:
         con = duckdb.connect(tmp)
         try:
