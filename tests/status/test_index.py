@@ -68,9 +68,9 @@ def test_lazy_index_reads_only_what_is_asked(store):
 def test_lazy_index_fetches_statement_objects_on_first_use(store):
     ix = LazyIndex(store)
     recs = ix.about("member-of", "BLR")
-    assert recs and all(r.__dict__.get("_obj") is None for r in recs)
+    assert recs and all(r.text is None for r in recs)
     assert recs[0].obj["id"] == recs[0].id  # one query fetches every waiting object
-    assert all(r.__dict__.get("_obj") is not None for r in recs)
+    assert all(r.text is not None for r in recs)
     same = ix.towards("member-of", recs[0].object)
     assert any(r is recs[0] for r in same)  # one record per statement
 

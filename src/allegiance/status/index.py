@@ -41,7 +41,8 @@ WAR_ROLES = frozenset({"belligerent", "attacker", "intervening-state", "co-belli
 
 @dataclass(eq=False)
 class Rec:
-    """One statement as the criteria use it; ``obj`` is the full statement object (docs/json.md)."""
+    """One statement as the criteria use it; ``obj`` is the full statement object (docs/json.md), parsed from
+    ``text`` (its JSON, as compiled) when first read."""
 
     id: str
     kind: str
@@ -56,8 +57,12 @@ class Rec:
     from_hi: date
     until_lo: date | None
     until_hi: date | None
-    obj: dict[str, Any]
+    text: str | None = field(default=None, repr=False)
     superseded_by: list[Rec] = field(default_factory=list)
+
+    @cached_property
+    def obj(self) -> dict[str, Any]:
+        return json.loads(self.text) if self.text is not None else {}
 
     @cached_property
     def span(self) -> Span:
@@ -96,7 +101,7 @@ class Index:
         self.by_subject: dict[tuple[str, str], list[Rec]] = defaultdict(list)
         self.by_object: dict[tuple[str, str], list[Rec]] = defaultdict(list)
         for r in rows:
-            rec = Rec(*r[:13], obj=json.loads(r[13]))
+            rec = Rec(*r)
             self.recs[rec.id] = rec
             self.by_pred[rec.predicate].append(rec)
             self.by_subject[(rec.predicate, rec.subject)].append(rec)
@@ -163,25 +168,18 @@ def _link_supersession(store: Store, recs: dict[str, Rec], new: list[str] | None
     for new_id, old_id, lo, hi in store.con.execute(sql + " ORDER BY x.statement_id, x.superseded_id",
                                                     params).fetchall():
         if old_id in recs:
-            by = recs.get(new_id) or Rec(new_id, "fact", "", "", None, None, None, False, True, lo, hi,
-                                         None, None, {})
+            by = recs.get(new_id) or Rec(new_id, "fact", "", "", None, None, None, False, True, lo, hi, None, None)
             recs[old_id].superseded_by.append(by)
 
 
 class _LazyRec(Rec):
-    """A record whose statement object (``obj``) is fetched when first read, with every other pending one."""
+    """A record whose statement object is fetched when first read, with every other one still waiting."""
 
-    @property
+    @cached_property
     def obj(self) -> dict[str, Any]:
-        o = self.__dict__.get("_obj")
-        if o is None:
+        if self.text is None:
             self.__dict__["_index"]._fetch_objects()
-            o = self.__dict__["_obj"]
-        return o
-
-    @obj.setter
-    def obj(self, value) -> None:
-        self.__dict__["_obj"] = value
+        return json.loads(self.text)
 
 
 class _ByPredicate(dict):
@@ -259,7 +257,7 @@ class LazyIndex(Index):
         for r in rows:
             rec = self.recs.get(r[0])
             if rec is None:
-                rec = self.recs[r[0]] = _LazyRec(*r, obj=None)
+                rec = self.recs[r[0]] = _LazyRec(*r)
                 rec.__dict__["_index"] = self
                 self._pending.append(rec)
                 new.append(rec.id)
@@ -268,12 +266,12 @@ class LazyIndex(Index):
         return out
 
     def _fetch_objects(self) -> None:
-        pending = {r.id: r for r in self._pending if r.__dict__.get("_obj") is None}
+        pending = {r.id: r for r in self._pending if r.text is None}
         self._pending = []
         if pending:
             for sid, obj in self.store.con.execute("SELECT id, obj FROM statement_view WHERE list_contains(?, id)",
                                                    [list(pending)]).fetchall():
-                pending[sid].obj = json.loads(obj)
+                pending[sid].text = obj
 
 
 def index_of(store: Store) -> Index:
