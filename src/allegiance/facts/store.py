@@ -128,9 +128,7 @@ def _load_or_build_blob(db: Path, name: str, build: Callable[[], Any], depends_o
     try:
         with open(path, "rb") as f:
             return pickle.load(f)
-    except FileNotFoundError:
-        pass
-    except Exception:  # noqa: BLE001 - a stale or damaged cache entry: rebuild it
+    except Exception:  # noqa: BLE001 - missing, or written by other code or damaged: build it afresh
         pass
     value = build()
     with contextlib.suppress(OSError):  # a cache: failing to write it only costs the next process a rebuild
