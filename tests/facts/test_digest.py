@@ -28,6 +28,14 @@ def _kb(tmp_path):
     return kb
 
 
+def _same_size_edit(path, *, mtime: int) -> None:
+    text = path.read_text()
+    edited = text.replace("summit-2002", "summit-2003", 1)
+    assert edited != text and len(edited) == len(text)
+    path.write_text(edited)
+    os.utime(path, ns=(mtime, mtime))
+
+
 def _counting(monkeypatch):
     calls = []
     real = store_mod.kb_digest
@@ -55,12 +63,7 @@ def test_same_size_edit_with_a_new_mtime_recompiles(tmp_path):
     kb, cache = _kb(tmp_path), tmp_path / "c"
     with open_store(kb, cache_dir=cache) as s1:
         pass
-    core = kb / "core.yaml"
-    text = core.read_text()
-    edited = text.replace("summit-2002", "summit-2003", 1)
-    assert edited != text and len(edited) == len(text)
-    core.write_text(edited)
-    os.utime(core, ns=(PAST + 10**9, PAST + 10**9))  # a different mtime, still long ago
+    _same_size_edit(kb / "core.yaml", mtime=PAST + 10**9)  # a different mtime, still long ago
     with open_store(kb, cache_dir=cache) as s2:
         assert s2.rebuilt and s2.digest != s1.digest
         ids = {r[0] for r in s2.con.execute("SELECT id FROM statements").fetchall()}
@@ -73,10 +76,7 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen_by_its_ctime(tmp_path):
     kb, cache = _kb(tmp_path), tmp_path / "c"
     with open_store(kb, cache_dir=cache) as s1:
         pass
-    core = kb / "core.yaml"
-    text = core.read_text()
-    core.write_text(text.replace("summit-2002", "summit-2003", 1))
-    os.utime(core, ns=(PAST, PAST))  # the old mtime back, as `touch -r` or a copy with -p would leave it
+    _same_size_edit(kb / "core.yaml", mtime=PAST)  # the old mtime back, as `touch -r` or `cp -p` leave it
     with open_store(kb, cache_dir=cache) as s2:
         assert s2.rebuilt and s2.digest != s1.digest
 

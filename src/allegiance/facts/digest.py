@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 __all__ = ["SCHEMA_VERSION", "RACY_NS", "default_kb_dir", "kb_files", "kb_digest", "recall", "remember",
-           "remembered_digest"]
+           "remembered_digest", "write_atomically"]
 
 SCHEMA_VERSION = "1"
 RACY_NS = 2_000_000_000  # 2 s: wider than the coarsest clock of the file systems in common use
@@ -89,7 +89,7 @@ def remember(manifest: Path, paths: list[Path], before: list[list], digest: str)
         after = _stats(paths)
         newest = max((max(s[2], s[3]) for s in after), default=0)
         if after == before and newest < time.time_ns() - RACY_NS:
-            _write_atomically(manifest, json.dumps({"files": after, "digest": digest}))
+            write_atomically(manifest, json.dumps({"files": after, "digest": digest}).encode())
 
 
 def remembered_digest(paths: list[Path], compute: Callable[[], str], manifest: Path) -> str:
@@ -101,12 +101,13 @@ def remembered_digest(paths: list[Path], compute: Callable[[], str], manifest: P
     return digest
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place: readers see all or nothing."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

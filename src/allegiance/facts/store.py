@@ -43,7 +43,15 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import duckdb
 
-from allegiance.facts.digest import SCHEMA_VERSION, default_kb_dir, kb_digest, kb_files, recall, remember
+from allegiance.facts.digest import (
+    SCHEMA_VERSION,
+    default_kb_dir,
+    kb_digest,
+    kb_files,
+    recall,
+    remember,
+    write_atomically,
+)
 from allegiance.facts.predicates import PREDICATES
 
 if TYPE_CHECKING:
@@ -132,15 +140,7 @@ def _load_or_build_blob(db: Path, name: str, build: Callable[[], Any], depends_o
         pass
     value = build()
     with contextlib.suppress(OSError):  # a cache: failing to write it only costs the next process a rebuild
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         for old in path.parent.glob(f"{db.stem}.{name}-*.pickle"):
             if old != path:
                 with contextlib.suppress(OSError):

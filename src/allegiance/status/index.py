@@ -234,18 +234,18 @@ class LazyIndex(Index):
         return self._wars_cache
 
     def about(self, predicate: str, subject: str) -> list[Rec]:
-        if subject not in self._subjects:
-            self._subjects.add(subject)
-            for rec in self._load("s.subject = ?", [subject]):
-                self.by_subject.setdefault((rec.predicate, subject), []).append(rec)
-        return self.by_subject.get((predicate, subject), [])
+        return self._keyed("subject", subject, self._subjects, self.by_subject).get((predicate, subject), [])
 
     def towards(self, predicate: str, obj: str) -> list[Rec]:
-        if obj not in self._objects:
-            self._objects.add(obj)
-            for rec in self._load("s.object = ?", [obj]):
-                self.by_object.setdefault((rec.predicate, obj), []).append(rec)
-        return self.by_object.get((predicate, obj), [])
+        return self._keyed("object", obj, self._objects, self.by_object).get((predicate, obj), [])
+
+    def _keyed(self, column: str, key: str, done: set[str], table: dict) -> dict:
+        """``table`` with every statement whose ``column`` is ``key`` in it (fetched on the first question)."""
+        if key not in done:
+            done.add(key)
+            for rec in self._load(f"s.{column} = ?", [key]):
+                table.setdefault((rec.predicate, key), []).append(rec)
+        return table
 
     def _load(self, where: str, params: list) -> list[Rec]:
         """The statements of the predicates the criteria read matching ``where``, in knowledge-base order;
