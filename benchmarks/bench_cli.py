@@ -1,6 +1,6 @@
 """Benchmark of start-up: warm CLI calls as a user feels them, and status on a large knowledge base.
 
-    .venv/bin/python benchmarks/bench_cli.py            # for docs/performance.md (~2 min)
+    .venv/bin/python benchmarks/bench_cli.py            # for docs/performance.md (~3 min)
     .venv/bin/python benchmarks/bench_cli.py --quick    # fewer runs, 20,000 generated statements (~1 min)
 
 Targets (issue 11): a warm `status`, `can` or `timeline` within 150 ms of
