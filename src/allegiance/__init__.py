@@ -28,11 +28,14 @@ _WHERE = {
     "allegiance.facts.store": ("Store", "open_store"),
     "allegiance.facts.time": ("FuzzyDate", "parse_date", "parse_day"),
     "allegiance.report.assess": ("assess",),
-    "allegiance.rules.engine": ("Rules", "can", "diff", "keeps_veto", "list_arrangements", "open_rules", "power",
-                                "verify", "vetoes", "who_commands"),
+    "allegiance.rules": ("Rules", "can", "diff", "keeps_veto", "list_arrangements", "open_rules", "verify", "vetoes",
+                         "who_commands"),
     "allegiance.status.engine": ("changes", "compare", "status", "status_all"),
 }
 _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
+# Public names that are another name in their module.
+_RENAMED = {"power": ("allegiance.rules.vetoes", "body_power")}
+_MODULE_OF.update({name: module for name, (module, _) in _RENAMED.items()})
 
 
 def __getattr__(name: str):
@@ -41,7 +44,7 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'allegiance' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), _RENAMED.get(name, (module, name))[1])
     globals()[name] = value  # later look-ups skip this function
     return value
 

@@ -65,3 +65,75 @@ def status_tables() -> str:
         ctx = ", ".join(f"`{x}`" for x in lb.context) or "—"
         rows.append(f"| `{lb.id}` | {lb.definition} | `{formula_text(lb.formula)}` | {ctx} |")
     return "\n".join(rows) + "\n"
+
+
+#: One example per error class of errors.EDGE_TABLE: (command, the line it prints on stderr). A command is run
+#: by tests/cli/test_errors.py (on the shipped knowledge base, no data store) to check the line; None: not run.
+ERROR_EXAMPLES: dict[str, tuple[str | None, str]] = {
+    "AllegianceError": (None, "error: <message> (the base class: every error below is one)"),
+    "UsageError": ("allegiance compare BLR --as-of 2020-07-01",
+                   "error: STATES: compare needs at least two different states, got 'BLR' (e.g. BLR FIN AUT); "
+                   "for one state ask `allegiance status`"),
+    "DateError": ("allegiance facts BLR --as-of 2020-13-45",
+                  "error: --as-of: '2020-13-45' is not a valid date: month 13 does not exist"),
+    "UnknownStateError": ("allegiance timeline Narnia",
+                          "error: unknown state 'Narnia': expected an ISO 3166-1 code (BLR, BY) or a name (Belarus)"),
+    "UnknownIdError": ("allegiance who-commands navy --in union-state --mode wartime",
+                       "error: FORCE: unknown force 'navy' in union-state; its forces: rgf, urads"),
+    "RulesError": ("allegiance can activate-joint-forces --in union-state --mode siege",
+                   "error: --mode: mode 'siege' is not declared by union-state (it declares peacetime, "
+                   "threatened-period, wartime)"),
+    "StatusError": ("allegiance status BLR --as-of 1980-01-01",
+                    "error: --as-of: 1980-01-01 is before the coverage of status questions, which starts on "
+                    "1990-01-01; ask about a day from then on"),
+    "PowerError": (None, "error: 3 players but 2 weights"),
+    "LimitError": (None, "error: limit: more than 1,000 minimal winning coalitions: ask about fewer actions or a "
+                         "smaller body"),
+    "VoteInputError": (None, "error: method: 'joint2'; expected 'two-stage' (the default) or 'joint'"),
+    "KnowledgeBaseError": (None, "kb/core.yaml:12: statements[0].object: unknown entity 'blocc'; did you mean "
+                                 "'bloc'?  (one line per problem, on stdout), then: error: 1 problem(s) in the "
+                                 "knowledge base"),
+    "DataError": (None, "error: unknown measure 'tau': expected one of agree, kappa, pi, s"),
+    "DataImportError": (None, "published.csv:7: vote: expected a vote code ... (one line per bad row, on stdout), "
+                              "then: error: published.csv: 1 bad row(s) ..."),
+    "DataMissingError": (None, "error: no datasets imported yet (no data store at ...); import one with: allegiance "
+                               "data import un_votes PATH/un_votes.csv.gz (see: allegiance data import --help)"),
+}
+
+
+def _code(text: str) -> str:
+    """``text`` as a Markdown code span in a table cell (doubled backticks when it holds one)."""
+    text = text.replace("|", "\\|")
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def errors_reference() -> str:
+    """docs/errors.md: every error class, its exit code and HTTP status (errors.EDGE_TABLE), an example each."""
+    from allegiance.errors import EDGE_TABLE
+
+    rows = ["| error | what it means | exit code | HTTP status | example |", "|---|---|---|---|---|"]
+    for cls, (code, http) in EDGE_TABLE.items():
+        command, line = ERROR_EXAMPLES[cls.__name__]
+        meaning = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
+        example = (f"{_code(command)} → " if command else "") + _code(line)
+        rows.append(f"| `{cls.__name__}` | {meaning} | {code} | {http} | {example} |")
+    return "\n".join([
+        "# Errors and exit codes",
+        "",
+        "Generated from `allegiance.errors.EDGE_TABLE` by `scripts/gen_docs.py`; do not edit by hand.",
+        "",
+        "Every error the library raises on purpose is an `AllegianceError`. The command-line tool prints it as",
+        "ONE line on stderr, `error: <message>`, prefixed with the flag or argument that held the bad value when",
+        "the error names one (`--as-of`, `--consent`, `STATE`), and exits with the code below: 2 when the question",
+        "was asked wrongly (fix the arguments), 1 for everything else. A knowledge base that does not validate,",
+        "and a dataset file that does not import, list their problems on stdout first, one per line, as",
+        "`file:line: field: message`. Click's own usage errors (an unknown option, a missing argument) also exit 2;",
+        "a file that cannot be written (`-o` or `--plot` into a missing directory) is one line naming it, exit 1.",
+        "The web app answers with the HTTP status below and the error as data (`error`, `message`, `field`,",
+        "`value`, `allowed`).",
+        "",
+        "The most specific class wins: a `DataMissingError` is a `DataError`, and exits 1 with status 404.",
+        "",
+        *rows,
+        "",
+    ])

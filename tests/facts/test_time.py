@@ -77,3 +77,18 @@ def test_parse_day_requires_a_single_day():
     assert t.parse_day("2020-07-01") == date(2020, 7, 1)
     with pytest.raises(DateError, match="not a single day"):
         t.parse_day("2020")
+
+
+@pytest.mark.parametrize("text", ["-2020-07-01", "0000-07-01", "0000"])
+def test_years_before_1_are_refused_not_clamped(text):
+    # the edtf library reads these (year 0 is 1 BCE); they used to become year 1 and be answered for
+    with pytest.raises(DateError, match="before year 1") as err:
+        t.parse_date(text)
+    assert err.value.value == text
+
+
+def test_a_long_bad_date_is_shortened_in_the_message_but_kept_whole_as_data():
+    bad = "x" * 10_000
+    with pytest.raises(DateError) as err:
+        t.parse_day(bad)
+    assert len(str(err.value)) < 300 and err.value.value == bad

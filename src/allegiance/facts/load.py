@@ -11,6 +11,8 @@ located to ``file:line: field``; nothing is half-loaded.
 
 from __future__ import annotations
 
+from datetime import date
+
 import difflib
 import gc
 import re
@@ -75,7 +77,7 @@ def _pydantic_message(err: dict) -> str:
         return "required field is missing"
     if typ == "extra_forbidden":
         return "unknown field (not in the schema; check the spelling)"
-    msg = err.get("msg", "invalid value")
+    msg = err.get("msg", "invalid value").removeprefix("Value error, ")
     given = err.get("input")
     if typ in ("literal_error", "string_pattern_mismatch", "string_type", "int_type", "bool_type",
                "list_type", "string_too_short", "string_too_long", "too_short", "model_type",
@@ -241,6 +243,10 @@ def _check_sources(kb: KnowledgeBase, loc, out: _Collector) -> None:
             acc = _date(src.accessed, lambda: loc(sid, "accessed"), out)
             if acc is not None and not acc.exact:
                 out.add(*loc(sid, "accessed"), f"access date must be a single day (YYYY-MM-DD); got {src.accessed!r}")
+            elif acc is not None and acc.lower > date.today():
+                # the newest access date is the knowledge base's horizon: a date in the future would move it
+                out.add(*loc(sid, "accessed"), f"access date {src.accessed} is in the future (today is "
+                                               f"{date.today().isoformat()}); give the day the source was read")
         if src.cited_in is not None and src.cited_in not in kb.sources:
             out.add(*loc(sid, "cited_in"), f"unknown source {src.cited_in!r}{_suggest(src.cited_in, kb.sources)}")
         if (src.note is None) != (src.cited_in is None):
@@ -273,6 +279,24 @@ def _check_entities(kb: KnowledgeBase, loc, out: _Collector) -> None:
                 out.add(*loc(eid, "of"), f"unknown entity {ent.of!r}{_suggest(ent.of, kb.entities)}")
             elif ent.of == eid:
                 out.add(*loc(eid, "of"), "an entity cannot belong to itself")
+    _check_of_cycles(kb, loc, out)
+
+
+def _check_of_cycles(kb: KnowledgeBase, loc, out: _Collector) -> None:
+    """``of`` chains must end: A of B of A would leave an office without a state."""
+    reported: set[str] = set()
+    for start in kb.entities:
+        chain, node = [start], kb.entities[start].of
+        while node is not None and node in kb.entities and node != chain[-1]:
+            if node in chain:
+                cycle = chain[chain.index(node):]
+                if not reported & set(cycle):
+                    reported.update(cycle)
+                    first = min(cycle)
+                    out.add(*loc(first, "of"), f"'of' chain has a cycle: {' -> '.join(cycle + [cycle[0]])}")
+                break
+            chain.append(node)
+            node = kb.entities[node].of
 
 
 def _check_statements(kb: KnowledgeBase, loc, out: _Collector) -> None:

@@ -9,9 +9,10 @@ predicate signatures, dates, duplicates) live in :mod:`allegiance.facts.load`.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from allegiance.facts.predicates import DOCUMENT_TYPES, ENTITY_TYPES, MODES
 
@@ -40,13 +41,36 @@ def _year_to_text(v):
     return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
 
 
+# Control characters (other than tab and newline), line and paragraph separators, and bidirectional
+# overrides: invisible in a terminal or a page, they can disguise what a text says.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# An http(s) URL with nothing that could end an HTML attribute or open a tag.
+_URL = re.compile(r"^https?://[^\s<>\"'`\\\x00-\x1f\x7f]+$")
+
+
+def _no_control(v: str) -> str:
+    m = _CONTROL.search(v)
+    if m:
+        raise ValueError(f"contains the invisible control character U+{ord(m.group()):04X} at position "
+                         f"{m.start() + 1}; remove it")
+    return v
+
+
+def _http_url(v: str) -> str:
+    if not _URL.match(v):
+        shown = v if len(v) <= 60 else v[:57] + "..."
+        raise ValueError(f"not an http(s) URL without spaces, quotes or angle brackets; got {shown!r}")
+    return v
+
+
 KebabId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 EntityId = Annotated[
     str,
     StringConstraints(pattern=r"^([A-Z]{3}|[a-z0-9]+(-[a-z0-9]+)*)(\.[a-z0-9]+(-[a-z0-9]+)*)?$"),
 ]
 DateText = Annotated[str, BeforeValidator(_year_to_text), StringConstraints(min_length=1)]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True), AfterValidator(_no_control)]
+Url = Annotated[str, AfterValidator(_http_url)]
 
 
 class _Strict(BaseModel):
@@ -57,7 +81,8 @@ class Citation(_Strict):
     """A source and the passage that supports the statement, quoted exactly."""
 
     source: KebabId
-    quote: Annotated[str, StringConstraints(min_length=3, max_length=QUOTE_MAX, strip_whitespace=True)]
+    quote: Annotated[str, StringConstraints(min_length=3, max_length=QUOTE_MAX, strip_whitespace=True),
+                     AfterValidator(_no_control)]
     locator: Text | None = None
     refs: list[KebabId] = Field(default_factory=list)  # sources the quoted passage itself cites (footnotes)
 
@@ -71,7 +96,7 @@ class Source(_Strict):
     author: Text | None = None
     outlet: Text | None = None
     date: DateText | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
     accessed: DateText | None = None
     locator: Text | None = None  # the part of the document cited (Article 18, Chapter 5 ...)
     cited_in: KebabId | None = None  # this source is a footnote of that source

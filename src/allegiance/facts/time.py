@@ -28,7 +28,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
-from allegiance.errors import DateError
+from allegiance.errors import DateError, shorten
 
 __all__ = ["FuzzyDate", "Holds", "Span", "parse_date", "parse_day"]
 
@@ -68,21 +68,26 @@ def _level0(text: str) -> FuzzyDate | None:
     if 21 <= month <= 41 and d is None:
         return None  # EDTF seasons, quarters and semesters (2015-36): the library's business
     if not 1 <= month <= 12:
-        raise DateError(f"{text!r} is not a valid date: month {month} does not exist")
+        raise DateError(f"{text!r} is not a valid date: month {month} does not exist", value=text,
+                        allowed="months 01 to 12")
     last = calendar.monthrange(y, month)[1]
     if d is None:
         return FuzzyDate(text, date(y, month, 1), date(y, month, last))
     day = int(d)
     if not 1 <= day <= last:
-        raise DateError(
-            f"{text!r} is not a valid date: {calendar.month_name[month]} {y} has {last} days"
-        )
+        raise DateError(f"{text!r} is not a valid date: {calendar.month_name[month]} {y} has {last} days",
+                        value=text, allowed=f"days 01 to {last:02d}")
     return FuzzyDate(text, date(y, month, day), date(y, month, day))
 
 
-def _from_struct(st) -> date:
+def _from_struct(st, text: str) -> date:
     y, m, d = st.tm_year, st.tm_mon, st.tm_mday
-    y = min(max(y, 1), 9999)
+    if y < 1:
+        # valid EDTF (year 0 is 1 BCE), but outside any day allegiance can answer for; clamping it would
+        # silently answer for year 1
+        raise DateError(f"{text!r} is before year 1: allegiance works with days from 0001-01-01 to 9999-12-31",
+                        value=text, allowed="a date from year 1 to 9999")
+    y = min(y, 9999)
     d = min(d, calendar.monthrange(y, m)[1])
     return date(y, m, d)
 
@@ -96,10 +101,10 @@ def _edtf_library(text: str) -> FuzzyDate:
         hi = parsed.upper_fuzzy()
     except Exception as exc:  # the library raises EDTFParseException and, on open ranges, TypeError
         raise DateError(
-            f"{text!r} is not a valid EDTF date (expected e.g. 2015, 2015-09, 2015-09-07, "
-            f"2015-36 for the last quarter, 199X for the 1990s, 1997/1999, 2006-09~)"
-        ) from exc
-    return FuzzyDate(text, _from_struct(lo), _from_struct(hi))
+            f"{shorten(text)} is not a valid EDTF date (expected e.g. 2015, 2015-09, 2015-09-07, "
+            f"2015-36 for the last quarter, 199X for the 1990s, 1997/1999, 2006-09~)", value=text,
+            allowed="an EDTF date") from exc
+    return FuzzyDate(text, _from_struct(lo, text), _from_struct(hi, text))
 
 
 @lru_cache(maxsize=65536)
@@ -112,7 +117,8 @@ def parse_date(text: str) -> FuzzyDate:
     Raises :class:`DateError` naming the bad value and what was expected.
     """
     if not isinstance(text, str) or not text.strip():
-        raise DateError(f"{text!r} is not a date (expected an EDTF string such as 2015-09-07)")
+        raise DateError(f"{shorten(text)} is not a date (expected an EDTF string such as 2015-09-07)", value=text,
+                        allowed="an EDTF date")
     text = text.strip()
     fast = _fast(text)
     if fast is not None:
@@ -131,7 +137,8 @@ def _fast(text: str) -> FuzzyDate | None:
         if a is None or b is None:
             return None
         if b.upper < a.lower:
-            raise DateError(f"{text!r} is not a valid interval: it ends before it starts")
+            raise DateError(f"{text!r} is not a valid interval: it ends before it starts", value=text,
+                            allowed="an interval whose end is not before its start")
         return FuzzyDate(text, a.lower, b.upper)
     m = _DECADE.match(text)
     if m:
@@ -149,9 +156,8 @@ def parse_day(text: str) -> date:
     """
     fd = parse_date(text)
     if not fd.exact:
-        raise DateError(
-            f"{text!r} is not a single day (expected YYYY-MM-DD, e.g. {fd.lower.isoformat()})"
-        )
+        raise DateError(f"{text!r} is not a single day (expected YYYY-MM-DD, e.g. {fd.lower.isoformat()})",
+                        value=text, allowed="a single day, YYYY-MM-DD")
     return fd.lower
 
 

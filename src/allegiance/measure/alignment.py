@@ -35,11 +35,11 @@ from typing import Any
 
 import numpy as np
 
-from allegiance.errors import DataError
+from allegiance.errors import DataError, UsageError, shorten
 from allegiance.facts.query import state_code
 from allegiance.facts.store import Store
 from allegiance.measure.blocs import membership_spells, require_bloc, resolve_bloc
-from allegiance.measure.codes import lineage
+from allegiance.measure.data.codes import lineage
 from allegiance.measure.similarity import (
     MEASURES,
     bootstrap_counts,
@@ -47,8 +47,8 @@ from allegiance.measure.similarity import (
     measures_from_counts,
     wilson_interval,
 )
-from allegiance.measure.store import DataStore
-from allegiance.measure.votes import Votes, load_votes, source_info
+from allegiance.measure.data.store import DataStore
+from allegiance.measure.data.votes import Votes, load_votes, source_info
 
 __all__ = ["alignment", "cohesion", "LEVEL", "REPLICATES"]
 
@@ -90,9 +90,9 @@ def _member_mask(votes: Votes, kb: Store, bloc: str, days: np.ndarray) -> tuple[
     for sp in membership_spells(kb, bloc):
         recorded.append({"state": sp.state, "valid_from": sp.valid_from, "valid_until": sp.valid_until,
                          "statement": sp.statement})
-        on = days >= np.datetime64(sp.from_hi, "D")
-        if sp.until_lo is not None:
-            on &= days < np.datetime64(sp.until_lo, "D")
+        on = days >= np.datetime64(sp.certain_from, "D")
+        if sp.certain_until is not None:
+            on &= days < np.datetime64(sp.certain_until, "D")
         for c in lineage(sp.state):
             if c in votes.states:
                 mask[votes.states.index(c)] |= on
@@ -136,11 +136,14 @@ def _f(v) -> float | None:
 
 def _check(measure: str, by: str, start: int | None, end: int | None) -> None:
     if measure not in MEASURES:
-        raise DataError(f"unknown measure {measure!r}: expected one of {', '.join(MEASURES)}")
+        raise UsageError(f"unknown measure {shorten(measure)}: expected one of {', '.join(MEASURES)}", value=measure,
+                         field="measure", allowed=", ".join(MEASURES))
     if by not in ("session", "year"):
-        raise DataError(f"unknown period {by!r}: expected session or year")
+        raise UsageError(f"unknown period {shorten(by)}: expected session or year", value=by, field="by",
+                         allowed="session, year")
     if start is not None and end is not None and end < start:
-        raise DataError(f"--to {end} is before --from {start}")
+        raise UsageError(f"the end year {end} is before the start year {start}", value=end, field="end",
+                         allowed=f"a year from {start} on")
 
 
 def _span(votes: Votes, cols: np.ndarray) -> tuple[str | None, str | None]:
@@ -158,7 +161,8 @@ def alignment(data: DataStore, kb: Store, state: str, with_: list[str], *, start
     """
     _check(measure, by, start, end)
     if not with_:
-        raise DataError("name at least one state or bloc to compare with (--with RUS,nato)")
+        raise UsageError("name at least one state or bloc to compare with (e.g. RUS, nato)", value="", field="with_",
+                         allowed="states (ISO codes or names) and organisations of the knowledge base")
     code, name = state_code(kb, state)
     votes = load_votes(data, source=source, start_year=start, end_year=end, issue=issue)
     x, x_who = _lineage_row(votes, code)
@@ -174,7 +178,8 @@ def alignment(data: DataStore, kb: Store, state: str, with_: list[str], *, start
         else:
             tcode, tname = state_code(kb, target)
             if tcode == code:
-                raise DataError(f"--with {target}: that is {code} itself; name another state or a bloc")
+                raise UsageError(f"{shorten(target)} is {code} itself; name another state or a bloc", value=target,
+                                 field="with_", allowed=f"a state other than {code}, or a bloc")
             y, y_who = _lineage_row(votes, tcode)
             head = {"with": tcode, "name": tname, "type": "state"}
         points = []

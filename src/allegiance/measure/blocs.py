@@ -8,6 +8,9 @@ had begun (the latest day its ``valid_from`` can mean is on or before the
 day) and had certainly not ended (the earliest day its ``valid_until`` can
 mean is after the day); ``members_as_of`` also lists, apart, the states whose
 membership only *possibly* held (the day falls in the fuzzy part of a date).
+A membership superseded by a later statement (a member become observer) ends
+where its successor begins. Both come from the one
+:class:`~allegiance.facts.time.Span` every layer uses.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from datetime import date
 from typing import Any
 
 from allegiance.errors import UnknownIdError
+from allegiance.facts.query import statement_spans
 from allegiance.facts.store import Store
+from allegiance.facts.time import Holds, Span
 
 __all__ = ["Spell", "resolve_bloc", "require_bloc", "membership_spells", "members_as_of", "MEMBER_ROLES"]
 
@@ -26,24 +31,28 @@ MEMBER_ROLES = ("member", "founding-member")
 
 @dataclass(frozen=True)
 class Spell:
-    """One membership: from its certain start (from_hi) to its certain end (until_lo, or None: open)."""
+    """One membership, with its valid time (:class:`~allegiance.facts.time.Span`, supersession honoured)."""
 
     state: str
-    from_lo: date
-    from_hi: date
-    until_lo: date | None
-    until_hi: date | None
     valid_from: str
     valid_until: str | None
     statement: str
+    span: Span
 
-    def holds(self, day: date) -> str | None:
-        """'yes', 'possibly' or None on ``day``."""
-        if self.from_lo > day or (self.until_hi is not None and self.until_hi <= day):
-            return None
-        if self.from_hi <= day and (self.until_lo is None or self.until_lo > day):
-            return "yes"
-        return "possibly"
+    def holds(self, day: date) -> Holds:
+        """'yes', 'possibly' or 'no' on ``day``."""
+        return self.span.holds(day)
+
+    @property
+    def certain_from(self) -> date:
+        """The first day the membership certainly holds."""
+        return self.span.start_hi
+
+    @property
+    def certain_until(self) -> date | None:
+        """The first day it may no longer hold (its end, or a superseding statement's start); None: open."""
+        ends = [d for d in (self.span.end_lo, *(lo for lo, _hi, _known in self.span.superseded)) if d is not None]
+        return min(ends) if ends else None
 
 
 def _organisations(store: Store) -> dict[str, list[str]]:
@@ -79,12 +88,13 @@ def membership_spells(store: Store, org: str) -> list[Spell]:
     """Every state's membership of ``org`` recorded in the knowledge base, in order of start."""
     oid, _name = require_bloc(store, org)
     rows = store.con.execute(
-        "SELECT s.subject, s.from_lo, s.from_hi, s.until_lo, s.until_hi, s.valid_from, s.valid_until, s.id "
+        "SELECT s.subject, s.valid_from, s.valid_until, s.id "
         "FROM statements s JOIN entities e ON e.id = s.subject "
         "WHERE s.predicate = 'member-of' AND s.object = ? AND s.kind = 'fact' AND NOT s.negated "
         "AND e.type = 'state' AND (s.role IS NULL OR list_contains(?, s.role)) "
         "ORDER BY s.from_lo, s.subject", [oid, list(MEMBER_ROLES)]).fetchall()
-    return [Spell(*r) for r in rows]
+    spans = statement_spans(store)
+    return [Spell(*r, span=spans[r[3]]) for r in rows]
 
 
 def members_as_of(store: Store, org: str, day: date) -> dict[str, Any]:
@@ -93,7 +103,7 @@ def members_as_of(store: Store, org: str, day: date) -> dict[str, Any]:
     sure, maybe = [], []
     for sp in membership_spells(store, oid):
         h = sp.holds(day)
-        if h is None:
+        if h == "no":
             continue
         entry = {"state": sp.state, "valid_from": sp.valid_from, "valid_until": sp.valid_until,
                  "statement": sp.statement}

@@ -1,0 +1,88 @@
+"""The command-line tool: ``allegiance``.
+
+A thin edge over the library: each command parses its arguments, calls one
+library function and prints its result as text or, with ``--json``, as the
+documented JSON shape (docs/json.md). Errors become one line on stderr and
+the exit code of docs/errors.md; the knowledge base's own problems are
+listed one per line as ``file:line: field: message``.
+
+The package: ``_common`` (options, global state, output, the one error
+mapping, opening the stores) and one module per group of commands:
+``facts`` (check, timeline, facts, sources, conflicts), ``rules``
+(arrangements, can, who-commands, vetoes, power, diff, verify), ``status``
+(status, compare, changes, assess) and ``measure`` (data, align, cohesion,
+ideal).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from allegiance.cli import facts, measure, rules, status
+from allegiance.cli._common import Globals
+
+__all__ = ["app", "main", "command_names"]
+
+app = typer.Typer(
+    name="allegiance",
+    help="Alliances and neutrality, executable, sourced and time-aware.\n\n"
+         "Every answer carries its sources; dates are explicit (nothing means 'today').",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain Click help: stable text for docs/cli.md and any terminal
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("allegiance")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            v = "unknown"
+        typer.echo(f"allegiance {v}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    kb: Optional[Path] = typer.Option(
+        None, "--kb", envvar="ALLEGIANCE_KB", help="Knowledge-base directory (default: the shipped one).",
+        file_okay=False),
+    cache: Optional[Path] = typer.Option(
+        None, "--cache", envvar="ALLEGIANCE_CACHE", help="Where the compiled database is kept.", file_okay=False),
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                 help="Print the version and exit."),
+) -> None:
+    ctx.obj = Globals(kb=kb, cache=cache)
+
+
+for _module in (facts, rules, status, measure):
+    _module.register(app)
+
+
+def command_names() -> list[str]:
+    """Every command, sub-commands as "group command", for the generated CLI reference and its test."""
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    for g in app.registered_groups:
+        names += [f"{g.name} {c.name or c.callback.__name__}" for c in g.typer_instance.registered_commands]
+    return sorted(names)
+
+
+def main() -> None:
+    """Entry point of the ``allegiance`` script."""
+    try:
+        app()
+    except BrokenPipeError:  # e.g. `allegiance timeline BLR | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
