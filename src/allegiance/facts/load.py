@@ -15,7 +15,6 @@ from datetime import date
 
 import difflib
 import gc
-import hashlib
 import re
 import unicodedata
 from contextlib import contextmanager
@@ -27,37 +26,18 @@ from pydantic import TypeAdapter, ValidationError
 
 from allegiance.errors import DateError, KnowledgeBaseError, Problem
 from allegiance.facts._yaml import dotted, read_yaml
+from allegiance.facts.digest import SCHEMA_VERSION, default_kb_dir, kb_digest
+from allegiance.facts.digest import kb_files as _kb_files
 from allegiance.facts.model import Entity, KBFile, Source, Statement
 from allegiance.facts.predicates import PREDICATES
 from allegiance.facts.time import FuzzyDate, parse_date
 
 __all__ = ["KnowledgeBase", "load_kb", "gc_paused", "default_kb_dir", "kb_digest", "check_seed_quotes", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = "1"
-
 _SOURCES = TypeAdapter(list[Source])
 _ENTITIES = TypeAdapter(list[Entity])
 _STATEMENTS = TypeAdapter(list[Statement])
 _DURATION = re.compile(r"^P(?=\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$")
-
-
-def default_kb_dir() -> Path:
-    """The knowledge base shipped inside the package."""
-    return Path(__file__).resolve().parent.parent / "kb"
-
-
-def _kb_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
-
-
-def kb_digest(directory: Path) -> str:
-    """A checksum of every YAML file (name and bytes) and the schema version."""
-    h = hashlib.sha256(f"allegiance-kb/{SCHEMA_VERSION}\n".encode())
-    for p in _kb_files(directory):
-        h.update(p.name.encode() + b"\0")
-        h.update(p.read_bytes())
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 @dataclass

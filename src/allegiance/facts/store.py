@@ -5,7 +5,20 @@ the YAML files; the compiled database for that checksum lives in the cache
 directory as ``kb-<checksum>.duckdb``. If it is missing the knowledge base is
 loaded, validated and compiled into a temporary file that is renamed into
 place only when complete, so a failed or interrupted build leaves nothing
-behind and a changed YAML file always gets a fresh database.
+behind and a changed YAML file always gets a fresh database. The checksum is
+remembered in a small manifest beside the database, by each file's size and
+times, so a warm call stats the files instead of reading them
+(:mod:`allegiance.facts.digest`).
+
+Derived state (the status index; the parsed arrangements) is kept with the
+database by :meth:`Store.blob`: ``store.blob(name, build, depends_on=files)``
+returns ``build()``, computed once and pickled beside the database as
+``kb-<checksum>.<name>-<checksum of depends_on>.pickle`` (written to a
+temporary file and renamed into place); later processes load it. The database
+is opened read-only, hence a file beside it rather than a table in it. A new
+database (a changed knowledge base or compiler) starts without blobs and the
+old ones are pruned with the old database; a changed dependency (the code that
+builds the value, other input files) means a new blob.
 
 Tables (all dates are DuckDB ``DATE``; ``*_lo``/``*_hi`` are the earliest and
 latest day an EDTF date can mean):
@@ -19,16 +32,30 @@ latest day an EDTF date can mean):
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import duckdb
 
-from allegiance.facts.load import SCHEMA_VERSION, KnowledgeBase, default_kb_dir, gc_paused, kb_digest, load_kb
+from allegiance.facts.digest import (
+    SCHEMA_VERSION,
+    default_kb_dir,
+    kb_digest,
+    kb_files,
+    recall,
+    remember,
+    write_atomically,
+)
 from allegiance.facts.predicates import PREDICATES
+
+if TYPE_CHECKING:
+    from allegiance.facts.load import KnowledgeBase
 
 __all__ = ["Store", "open_store", "compile_kb", "default_cache_dir"]
 
@@ -56,11 +83,69 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def blob(self, name: str, build: Callable[[], Any], *, depends_on: Iterable[Path | str] = ()) -> Any:
+        """Derived state kept with the compiled database and rebuilt with it: ``build()``, computed once.
+
+        The value is pickled into a file beside the database, named by the database (itself named by the
+        checksum of the YAML and of the compiler) and by a checksum of the files in ``depends_on`` (the code
+        that builds the value, or other inputs such as the arrangement files): a later process with the same
+        knowledge base and code loads it instead of building it; a changed knowledge base means a new
+        database, and its blobs are built afresh (old ones are pruned with it); a changed dependency means a
+        new blob. Files are written to a temporary name and renamed into place, so concurrent processes
+        see a whole blob or none. An unreadable blob (from an older version of a class, say) is rebuilt.
+        Within the process the value is kept in :attr:`cache`; for an in-memory store it is only kept there.
+
+        ``build`` must return something :mod:`pickle` can write, and must depend only on the store and on
+        ``depends_on``. Pickles are trusted: they live in the user's own cache directory, like the database.
+        """
+        if not _BLOB_NAME.fullmatch(name):
+            raise ValueError(f"blob name {name!r}: use lower-case letters, digits and hyphens")
+        key = ("blob", name)
+        if key in self.cache:
+            return self.cache[key]
+        if self.path is None:
+            value = build()
+        else:
+            value = _load_or_build_blob(self.path, name, build, [Path(p) for p in depends_on])
+        self.cache[key] = value
+        return value
+
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+_BLOB_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def _blob_path(db: Path, name: str, depends_on: list[Path]) -> Path:
+    h = hashlib.sha256()
+    for p in depends_on:
+        data = p.read_bytes()
+        h.update(f"{p.name}\0{len(data)}\0".encode())
+        h.update(data)
+    return db.with_name(f"{db.stem}.{name}-{h.hexdigest()[:16]}.pickle")
+
+
+def _load_or_build_blob(db: Path, name: str, build: Callable[[], Any], depends_on: list[Path]) -> Any:
+    import pickle
+
+    path = _blob_path(db, name, depends_on)
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except Exception:  # noqa: BLE001 - missing, or written by other code or damaged: build it afresh
+        pass
+    value = build()
+    with contextlib.suppress(OSError):  # a cache: failing to write it only costs the next process a rebuild
+        write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        for old in path.parent.glob(f"{db.stem}.{name}-*.pickle"):
+            if old != path:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+    return value
 
 
 def open_store(kb_dir: Path | str | None = None, *, cache_dir: Path | str | None = None,
@@ -71,40 +156,63 @@ def open_store(kb_dir: Path | str | None = None, *, cache_dir: Path | str | None
     """
     kb_dir = Path(kb_dir) if kb_dir is not None else default_kb_dir()
     if in_memory:
+        from allegiance.facts.load import gc_paused, load_kb
+
         con = duckdb.connect(":memory:")
         with gc_paused():  # one pause over load and compile: see _build
             _compile_into(con, load_kb(kb_dir))
         return Store(con, _build_digest(kb_dir), None, rebuilt=True)
-    digest = _build_digest(kb_dir)
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    # A warm call reads no YAML: the checksum is remembered by the files' sizes and times (facts/digest.py).
+    files, compute = _compiled_from(kb_dir)
+    manifest = _manifest(cache, kb_dir)
+    digest, stats = recall(files, manifest)
+    fresh = digest is None
+    if fresh:
+        digest = compute()
     path = cache / f"kb-{digest[:20]}.duckdb"
     rebuilt = False
     if not path.exists():
         _build(kb_dir, path)
         rebuilt = True
         _prune(cache, keep=path)
+    if fresh:  # only beside a database that exists: a failed build leaves nothing behind
+        remember(manifest, files, stats, digest)
     con = duckdb.connect(str(path), read_only=True)
     return Store(con, digest, path, rebuilt=rebuilt)
 
 
-_COMPILER_FILES = ("store.py", "load.py", "model.py", "predicates.py", "time.py")
+_COMPILER_FILES = ("store.py", "load.py", "model.py", "predicates.py", "time.py", "digest.py")
+
+
+def _compiled_from(kb_dir: Path) -> tuple[list[Path], Callable[[], str]]:
+    """Every file a compiled database depends on (the YAML, then the code that compiles it), and its checksum."""
+    here = Path(__file__).resolve().parent
+    code = [here / name for name in _COMPILER_FILES]
+
+    def compute() -> str:
+        h = hashlib.sha256(kb_digest(kb_dir).encode())
+        for p in code:
+            h.update(p.read_bytes())
+        return h.hexdigest()
+
+    return kb_files(kb_dir) + code, compute
 
 
 def _build_digest(kb_dir: Path) -> str:
     """The YAML's checksum plus the code that compiles it: either changing means a rebuild."""
-    import hashlib
+    return _compiled_from(kb_dir)[1]()
 
-    h = hashlib.sha256(kb_digest(kb_dir).encode())
-    here = Path(__file__).resolve().parent
-    for name in _COMPILER_FILES:
-        h.update((here / name).read_bytes())
-    return h.hexdigest()
+
+def _manifest(cache: Path, kb_dir: Path) -> Path:
+    """Where the checksum of ``kb_dir`` is remembered by its files' sizes and times (one per directory)."""
+    return cache / f"manifest-{hashlib.sha256(str(kb_dir.resolve()).encode()).hexdigest()[:16]}.json"
 
 
 def _prune(cache: Path, keep: Path) -> None:
-    """Remove databases compiled from earlier versions of the YAML."""
-    for old in cache.glob("kb-*.duckdb"):
-        if old != keep:
+    """Remove databases compiled from earlier versions of the YAML, and the blobs kept beside them."""
+    for old in cache.glob("kb-*"):
+        if old.name.split(".", 1)[0] != keep.stem:
             with contextlib.suppress(OSError):  # another process may hold it open; it is only a cache
                 old.unlink()
 
@@ -119,6 +227,8 @@ def _build(kb_dir: Path, path: Path) -> None:
     collections traverse all of them, which costs seconds on a
     100,000-statement base.
     """
+    from allegiance.facts.load import gc_paused, load_kb
+
     with gc_paused():
         kb = load_kb(kb_dir)
         compile_kb(kb, path)
@@ -132,6 +242,8 @@ def compile_kb(kb: KnowledgeBase, path: Path | str) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".kb-build-", suffix=".duckdb", dir=path.parent)
     os.close(fd)
     os.unlink(tmp)  # DuckDB wants to create the file itself
+    from allegiance.facts.load import gc_paused
+
     try:
         con = duckdb.connect(tmp)
         try:

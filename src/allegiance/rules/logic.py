@@ -23,11 +23,25 @@ from allegiance.errors import LimitError
 
 
 def _bdd_module():
-    """CUDD through dd (compiled, in dd's Linux wheels), else dd's pure-Python BDDs; imported on first use."""
+    """CUDD through dd (compiled, in dd's Linux wheels), else dd's pure-Python BDDs; imported on first use.
+
+    dd imports networkx (about 90 ms) at module level, in ``dd._utils``, only for its graph drawing, which
+    nothing here uses; it is hidden while dd is first imported (dd then records it as unavailable) and
+    stays importable for everything else.
+    """
+    import sys
+
+    hide = "dd._utils" not in sys.modules and "networkx" not in sys.modules
+    if hide:
+        sys.modules["networkx"] = None  # `import networkx` raises ImportError while this is here
     try:
-        from dd import cudd as impl
-    except ImportError:  # pragma: no cover - other platforms
-        from dd import autoref as impl
+        try:
+            from dd import cudd as impl
+        except ImportError:  # pragma: no cover - other platforms
+            from dd import autoref as impl
+    finally:
+        if hide and "networkx" in sys.modules and sys.modules["networkx"] is None:
+            del sys.modules["networkx"]
     return impl
 
 __all__ = ["Game", "TooManyCoalitions"]
