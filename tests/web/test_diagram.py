@@ -1,0 +1,74 @@
+"""Arrangement diagrams: both layout engines, and the SVG sanitiser."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from allegiance import who_commands
+from allegiance.web import diagram
+
+
+def union_graph(lib_rules, mode):
+    from allegiance import vetoes
+
+    cmd = {f: who_commands(lib_rules, f, arrangement="union-state", mode=mode) for f in ("rgf", "urads")}
+    return diagram.command_graph(cmd, vetoes(lib_rules, "union-state", mode=mode)["bodies"])
+
+
+def test_graph_follows_who_commands(lib_rules):
+    peace = union_graph(lib_rules, "peacetime")
+    threat = union_graph(lib_rules, "threatened-period")
+    assert peace.nodes["rgf"][1] == "absent-force"
+    assert ("urads", "urads.commander", "commander") in peace.edges
+    assert ("urads", "rgf", "part of") in threat.edges
+    assert ("rgf", "BLR.chief-of-general-staff", "commander") in threat.edges
+    assert ("BLR.chief-of-general-staff", "supreme-state-council", "reports to") in threat.edges
+
+
+@pytest.mark.parametrize("engine", ["dot", "python"])
+def test_both_engines_render_every_node(lib_rules, engine):
+    if engine == "dot" and shutil.which("dot") is None:
+        pytest.fail("graphviz 'dot' is missing: run scripts/install-system-deps.sh")
+    g = union_graph(lib_rules, "threatened-period")
+    svg = diagram.render_svg(g, engine=engine)
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    for label, _ in g.nodes.values():
+        assert label.replace("&", "&amp;") in svg
+    assert "<script" not in svg and "style=" not in svg
+
+
+def test_pip_only_install_renders_pages(web_app, monkeypatch):
+    """Without the dot binary the page still carries a diagram (grandalf's layout)."""
+    from fastapi.testclient import TestClient
+
+    monkeypatch.setattr(diagram.shutil, "which", lambda name: None)
+    assert not diagram.engine_available()
+    html = TestClient(web_app).get("/arrangements/union-state?mode=wartime").text
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in html and "<rect" in html
+
+
+HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>&amp;</text></svg>'
+
+
+@pytest.mark.parametrize("engine", ["dot", "python"])
+def test_hostile_labels_are_escaped(engine):
+    g = diagram.Graph()
+    g.node("a", HOSTILE, "force")
+    g.node("b", 'quote " and backslash \\', "body")
+    g.edge("a", "b", HOSTILE)
+    svg = diagram.render_svg(g, engine=engine)
+    assert "<script" not in svg and "<img" not in svg and "onerror=alert(1)>" not in svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
+    assert svg.count("<svg") == 1 and svg.count("</svg>") == 1
+
+
+def test_sanitizer_drops_active_content():
+    raw = ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)" style="x"><script>alert(1)</script>'
+           '<a href="javascript:alert(1)"><text>link</text></a><g fill="url(javascript:x)" class="ok">'
+           '<text x="1" onclick="alert(1)">t &lt;b&gt;</text><foreignObject><div>x</div></foreignObject></g></svg>')
+    out = diagram.sanitize_svg(raw)
+    assert "script" not in out and "onload" not in out and "onclick" not in out and "style" not in out
+    assert "javascript" not in out and "foreignObject" not in out and "href" not in out
+    assert '<g class="ok">' in out and "t &lt;b&gt;" in out
