@@ -13,7 +13,7 @@ import logging
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -66,6 +66,7 @@ PARAM_OF_FIELD = {"arrangement": "in", "start": "from", "end": "to", "prop": "pr
                   "states": "state"}
 
 MAX_PARAM = 200
+Mode = Literal["peacetime", "threatened-period", "wartime"]
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,120}$"
 
 
@@ -91,10 +92,13 @@ class ErrorBody(BaseModel):
     allowed: str | None = None
 
 
-ERRORS = {400: {"model": ErrorBody, "description": "the question was asked wrongly"},
-          404: {"model": ErrorBody, "description": "no such state, id or page"},
-          422: {"model": ErrorBody, "description": "a larger computation than the engine does"},
-          503: {"model": ErrorBody, "description": "the knowledge base itself is broken"}}
+_ERROR_TEXT = {400: "the question was asked wrongly", 404: "no such state, id or page",
+               422: "a larger computation than the engine does", 503: "the knowledge base itself is broken"}
+#: Error responses of a JSON twin: the one error shape.
+ERRORS = {code: {"model": ErrorBody, "description": text} for code, text in _ERROR_TEXT.items()}
+#: Error responses of a page: the same error, as an HTML page.
+ERRORS_HTML = {code: {"description": text, "content": {"text/html": {"schema": {"type": "string"}}}}
+               for code, text in _ERROR_TEXT.items()}
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -247,7 +251,10 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     async def _http_error(request: Request, exc: StarletteHTTPException):
         kind = {404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
         msg = "no page at this address" if exc.status_code == 404 else str(exc.detail)
-        return _page_error(request, exc.status_code, {"error": kind, "message": msg, "status": exc.status_code})
+        response = _page_error(request, exc.status_code, {"error": kind, "message": msg, "status": exc.status_code})
+        for k, v in (exc.headers or {}).items():  # e.g. Allow on a 405
+            response.headers[k] = v
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
@@ -291,7 +298,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
             app.add_api_route(path + ".json", as_json, methods=["GET"], response_class=SafeJSONResponse,
                               responses=ERRORS, summary=summary + " (JSON)", tags=["json"],
                               response_model=dict[str, Any])
-            app.add_api_route(path, as_html, methods=["GET"], response_class=HTMLResponse, responses=ERRORS,
+            app.add_api_route(path, as_html, methods=["GET"], response_class=HTMLResponse, responses=ERRORS_HTML,
                               summary=summary, tags=["pages"])
             return endpoint
 
@@ -303,6 +310,8 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         return await run_in_threadpool(endpoint, **kw)
 
     Q = lambda desc, **k: Query(None, max_length=MAX_PARAM, description=desc, **k)  # noqa: E731
+    DAY = lambda desc, **k: Query(k.pop("default", None), pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",  # noqa: E731
+                                  description=desc + " (YYYY-MM-DD)", **k)
 
     # ------------------------------------------------------------------------------------ home, search
 
@@ -314,7 +323,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
         return {"q": q, "terms": terms(q or ""), "count": len(results), "results": results}
 
-    @app.get("/", response_class=HTMLResponse, summary="Home", tags=["pages"], responses=ERRORS)
+    @app.get("/", response_class=HTMLResponse, summary="Home", tags=["pages"], responses=ERRORS_HTML)
     def home(request: Request) -> HTMLResponse:
         return page(request, "home.html", {"arrangements": arrangements["arrangements"],
                                            "states": app.state.states})
@@ -327,7 +336,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     @twin("/states/{code}", None, "state.html", summary="A state's posture at a date: labels, criteria, "
                                                         "evidence, assessments, memberships, timeline, brief",
           extra=_state_extra)
-    def state(code: str, as_of: str | None = Q("the day (YYYY-MM-DD)")) -> dict:
+    def state(code: str, as_of: str = DAY("the day", default=...)) -> dict:
         if len(code) > MAX_PARAM:
             raise UsageError("state: too long", field="code", value=code[:60], allowed="a state code or name")
         day = _day(_need(as_of, "as_of", "a day, YYYY-MM-DD"), "as_of")
@@ -336,7 +345,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
             return {"status": st, "timeline": timeline(held.store, st["state"]),
                     "brief": assess(held.store, st["state"], as_of=day)}
 
-    @app.get("/states", response_class=HTMLResponse, summary="States", tags=["pages"], responses=ERRORS)
+    @app.get("/states", response_class=HTMLResponse, summary="States", tags=["pages"], responses=ERRORS_HTML)
     def states(request: Request) -> HTMLResponse:
         return page(request, "states.html", {"states": app.state.states})
 
@@ -352,8 +361,8 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     @twin("/arrangements/{aid}", None, "arrangement.html",
           summary="An arrangement at a date and in a readiness mode: diagram, command chains, decision rules, "
                   "vetoes, voting power", extra=_arr_extra)
-    def arrangement(aid: str, mode: str | None = Q("readiness mode"),
-                    as_of: str | None = Q("the day (YYYY-MM-DD); default: the date it is described as of")) -> dict:
+    def arrangement(aid: str, mode: Mode | None = Query(None, description="readiness mode"),
+                    as_of: str | None = DAY("the day; default: the date it is described as of")) -> dict:
         day = _day(as_of, "as_of")
         key = (aid, mode, day)
         with held.lock:
@@ -390,7 +399,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
     @twin("/can", None, "can.html", summary="Can an action happen, on whose consent: the answer and its proof")
     def can_page(action: str | None = Q("an action id"), in_: str | None = Q("the arrangement", alias="in"),
-                 mode: str | None = Q("readiness mode"), as_of: str | None = Q("the day (YYYY-MM-DD)"),
+                 mode: Mode | None = Query(None, description="readiness mode"), as_of: str | None = DAY("the day"),
                  consent: str | None = Q("comma-separated offices or states that consent"),
                  abstain: str | None = Q("comma-separated players who abstain")) -> dict:
         if action is None and in_ is None:
@@ -403,8 +412,8 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
     @twin("/who-commands", None, "who_commands.html", summary="Who commands a force in a readiness mode")
     def who_commands_page(force: str | None = Q("a force id"), in_: str | None = Q("the arrangement", alias="in"),
-                          mode: str | None = Q("readiness mode"),
-                          as_of: str | None = Q("the day (YYYY-MM-DD)")) -> dict:
+                          mode: Mode | None = Query(None, description="readiness mode"),
+                          as_of: str | None = DAY("the day")) -> dict:
         if force is None and in_ is None and mode is None:
             return {"form": True}
         f = _need(force, "force", "a force id of the arrangement")
@@ -416,7 +425,8 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                                                   "date a provision changes")
     def verify_page(in_: str | None = Q("the arrangement", alias="in"),
                     property: str | None = Q("a property id of the arrangement"),  # noqa: A002
-                    check: str | None = Q("veto, cannot-act-alone, can-act-alone, impossible or possible"),
+                    check: Literal["veto", "cannot-act-alone", "can-act-alone", "impossible", "possible", ""] | None = Query(
+                        None, description="a check to run instead of a named property"),
                     state: str | None = Q("the state the check is about")) -> dict:
         if in_ is None and property is None and check is None:
             return {"form": True}
@@ -430,7 +440,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     @twin("/diff", None, "diff.html", summary="Two designs compared point by point")
     def diff_page(a: str | None = Q("the first arrangement"), b: str | None = Q("the arrangement to compare it with"),
                   state: str | None = Q("show the changes for this state only"),
-                  as_of_a: str | None = Q("date for a"), as_of_b: str | None = Q("date for b")) -> dict:
+                  as_of_a: str | None = DAY("date for a"), as_of_b: str | None = DAY("date for b")) -> dict:
         if a is None and b is None:
             return {"form": True}
         x = _need(a, "a", "an arrangement id")
@@ -441,10 +451,9 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     # ------------------------------------------------------------------------------------ facts
 
     @twin("/timeline", None, "timeline.html", summary="Everything recorded about a state, in date order")
-    def timeline_page(state: str | None = Q("a state code or name"), from_: str | None = Q("earliest day",
-                                                                                            alias="from"),
-                      to: str | None = Q("latest day"),
-                      kind: str | None = Q("show only facts or assessments (page filter)"),
+    def timeline_page(state: str | None = Q("a state code or name"), from_: str | None = DAY("earliest day", alias="from"),
+                      to: str | None = DAY("latest day"),
+                      kind: Literal["fact", "assessment", ""] | None = Query(None, description="show only facts or assessments (a filter of the page; the JSON twin is the whole timeline)"),
                       predicate: str | None = Q("show only this predicate (page filter)")) -> dict:
         if state is None:
             return {"form": True}

@@ -14,11 +14,16 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _escape, quoteattr
 
 __all__ = ["Graph", "command_graph", "render_svg", "sanitize_svg", "engine_available"]
 
 _SVG = "http://www.w3.org/2000/svg"
+
+
+def escape(text: str) -> str:
+    """Character data escaped as Jinja escapes it (quotes too), so no KB text survives verbatim."""
+    return _escape(text, {'"': "&#34;", "'": "&#39;"})
 
 
 @dataclass
