@@ -46,7 +46,8 @@ def test_pip_only_install_renders_pages(web_app, monkeypatch):
     monkeypatch.setattr(diagram.shutil, "which", lambda name: None)
     assert not diagram.engine_available()
     html = TestClient(web_app).get("/arrangements/union-state?mode=wartime").text
-    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in html and "<rect" in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Command diagram of' in html
+    assert "<rect" in html
 
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>&amp;</text></svg>'

@@ -66,7 +66,7 @@ PARAM_OF_FIELD = {"arrangement": "in", "start": "from", "end": "to", "prop": "pr
                   "states": "state"}
 
 MAX_PARAM = 200
-Mode = Literal["peacetime", "threatened-period", "wartime"]
+Mode = Literal["peacetime", "threatened-period", "wartime", ""]  # "": not given (a form's blank choice)
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,120}$"
 
 
@@ -310,8 +310,8 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         return await run_in_threadpool(endpoint, **kw)
 
     Q = lambda desc, **k: Query(None, max_length=MAX_PARAM, description=desc, **k)  # noqa: E731
-    DAY = lambda desc, **k: Query(k.pop("default", None), pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",  # noqa: E731
-                                  description=desc + " (YYYY-MM-DD)", **k)
+    DAY = lambda desc, **k: Query(k.pop("default", None), pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$",  # noqa: E731
+                                  description=desc + " (YYYY-MM-DD; empty: not given)", **k)
 
     # ------------------------------------------------------------------------------------ home, search
 
@@ -356,7 +356,8 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
             return {"svg": None}
         bodies = data["vetoes"].get("bodies", [])
         g = diagram.command_graph(data["command"], bodies)
-        return {"svg": Markup(diagram.render_svg(g, engine=diagram_engine))}
+        label = f"Command diagram of {data['arrangement']['name']} in {data['mode']}"
+        return {"svg": Markup(diagram.render_svg(g, engine=diagram_engine, label=label))}
 
     @twin("/arrangements/{aid}", None, "arrangement.html",
           summary="An arrangement at a date and in a readiness mode: diagram, command chains, decision rules, "
@@ -364,6 +365,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     def arrangement(aid: str, mode: Mode | None = Query(None, description="readiness mode"),
                     as_of: str | None = DAY("the day; default: the date it is described as of")) -> dict:
         day = _day(as_of, "as_of")
+        mode = mode or None
         key = (aid, mode, day)
         with held.lock:
             if key in held.answers:  # the store is read-only: an answer never changes (some take seconds)

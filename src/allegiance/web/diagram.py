@@ -66,11 +66,12 @@ def engine_available() -> bool:
     return shutil.which("dot") is not None
 
 
-def render_svg(g: Graph, *, engine: str | None = None) -> str:
-    """Sanitised SVG text of ``g``; ``engine`` 'dot' or 'python' (default: dot when available)."""
+def render_svg(g: Graph, *, engine: str | None = None, label: str = "Command diagram") -> str:
+    """Sanitised SVG text of ``g``; ``engine`` 'dot' or 'python' (default: dot when available); ``label``
+    names the image for assistive technology."""
     engine = engine or ("dot" if engine_available() else "python")
     raw = _dot_svg(g) if engine == "dot" else _python_svg(g)
-    return sanitize_svg(raw)
+    return sanitize_svg(raw, label=label)
 
 
 # ------------------------------------------------------------------ Graphviz
@@ -197,7 +198,7 @@ def _clean_value(value: str) -> str | None:
     return value
 
 
-def sanitize_svg(raw: str) -> str:
+def sanitize_svg(raw: str, *, label: str = "diagram") -> str:
     """Rebuild an SVG document from a whitelist: no scripts, links, styles, event handlers or foreign content;
     text is re-escaped. Returns the ``<svg>`` element (role=img) ready to embed inline."""
     root = ET.fromstring(raw)
@@ -215,7 +216,7 @@ def sanitize_svg(raw: str) -> str:
                 if cv is not None:
                     attrs.append(f" {k}={quoteattr(cv)}")
         if tag == "svg":
-            attrs.insert(0, f' xmlns="{_SVG}" role="img"')
+            attrs.insert(0, f' xmlns="{_SVG}" role="img" aria-label={quoteattr(label)}')
         out.append(f"<{tag}{''.join(attrs)}>")
         if el.text and tag in ("text", "title", "tspan"):
             out.append(escape(el.text))
