@@ -54,6 +54,33 @@ class Held:
         self.lock = threading.RLock()
         self._rules = None
         self.answers: dict = {}
+        self._users = 0
+        self._retired = False
+        self._count = threading.Lock()
+
+    def acquire(self) -> bool:
+        """A request starts on this store, which stays open until :meth:`release`; False once retired
+        (the caller then takes the store that replaced it)."""
+        with self._count:
+            if self._retired:
+                return False
+            self._users += 1
+            return True
+
+    def release(self) -> None:
+        with self._count:
+            self._users -= 1
+            done = self._retired and self._users == 0
+        if done:
+            self.close()
+
+    def retire(self) -> None:
+        """No new requests will come: close now if none is under way, else when the last one ends."""
+        with self._count:
+            self._retired = True
+            done = self._users == 0
+        if done:
+            self.close()
 
     def remember(self, key, value, limit: int = 128) -> None:
         """Keep an answer that took long to compute (the store never changes under a Held)."""
@@ -70,4 +97,5 @@ class Held:
         return self._rules
 
     def close(self) -> None:
-        self.store.close()
+        with self.lock:
+            self.store.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Literal
@@ -175,33 +176,52 @@ def _brief_html(doc: dict) -> Markup:
 
 # ---------------------------------------------------------------------------------------------- the app
 
+def _prepare(held: Held) -> Held:
+    """What every page needs from one store, computed once: arrangements, search index, conflicted ids."""
+    with held.lock:
+        held.arrangements = list_arrangements(held.rules)
+        held.search = SearchIndex(held.store, held.arrangements["arrangements"])
+        held.conflicted = {s["id"] for c in conflicts(held.store)["conflicts"] for s in c["statements"]}
+        held.states = [dict(id=r[0], name=r[1]) for r in held.store.con.execute(
+            "SELECT id, name FROM entities WHERE type = 'state' ORDER BY name").fetchall()]
+    return held
+
+
 def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = None,
                cache: Path | str | None = None, diagram_engine: str | None = None) -> FastAPI:
     """The explorer over a compiled store (``store_path``), or over ``kb`` compiled into ``cache``.
 
     ``diagram_engine``: ``"dot"``, ``"python"`` or None (dot when the binary exists).
     """
-    held = Held(open_locked(store_path=store_path, kb=kb, cache=cache))
     app = FastAPI(title="allegiance web explorer", version="0.1.0",
                   description="Alliances and neutrality, executable, sourced and time-aware. Every page has a "
                               "JSON twin at the same path + `.json` with the library's answer.",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
-    app.state.held = held
-    with held.lock:
-        arrangements = list_arrangements(held.rules)
-        app.state.arrangements = arrangements
-        app.state.search = SearchIndex(held.store, arrangements["arrangements"])
-        app.state.conflicted = {sid for c in conflicts(held.store)["conflicts"] for sid in
-                                (s["id"] for s in c["statements"])}
-        app.state.states = [dict(id=r[0], name=r[1]) for r in held.store.con.execute(
-            "SELECT id, name FROM entities WHERE type = 'state' ORDER BY name").fetchall()]
-        app.state.horizon = None
+    app.state.held = _prepare(Held(open_locked(store_path=store_path, kb=kb, cache=cache)))
+    current: ContextVar[Held | None] = ContextVar("held", default=None)
+
+    def H() -> Held:  # noqa: N802 -- the snapshot this request started on
+        return current.get() or app.state.held
+
+    def swap(store_path: Path | str | None = None, *, kb: Path | str | None = None,
+             cache: Path | str | None = None) -> None:
+        """Serve another compiled store from now on (a rebuilt knowledge base), without failing a request:
+        requests under way finish on the old store, which is closed once the last of them is done."""
+        new = _prepare(Held(open_locked(store_path=store_path, kb=kb, cache=cache)))
+        old, app.state.held = app.state.held, new
+        old.retire()
+
+    app.state.swap = swap
+
+    def _enter() -> Held:
+        """The store a request runs on: the current one, held open for it (a swap may retire it meanwhile)."""
+        while True:
+            held = app.state.held
+            if held.acquire():
+                return held
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["marked"] = _marked
-    env.globals["arrangement_list"] = arrangements["arrangements"]
-    env.globals["state_list"] = app.state.states
-    env.globals["conflicted"] = app.state.conflicted
     app.state.env = env
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -263,13 +283,16 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                                           "message": "something went wrong on our side"})
 
     def ask(fn: Callable, *args, **kw):
-        with held.lock:
+        with H().lock:
             return fn(*args, **kw)
 
     def page(request: Request, template: str, data: dict, **extra) -> HTMLResponse:
         notes = Notes()
+        h = H()
         html = env.get_template(template).render(d=data, notes=notes, request_path=request.url.path,
-                                                 query=dict(request.query_params), **extra)
+                                                 query=dict(request.query_params), **extra,
+                                                 arrangement_list=h.arrangements["arrangements"],
+                                                 state_list=h.states, conflicted=h.conflicted)
         return HTMLResponse(html)
 
     def twin(path: str, answer: Callable[..., dict], template: str, *, summary: str,
@@ -282,12 +305,24 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
             sig = inspect.signature(endpoint)
 
             async def as_json(**kw) -> SafeJSONResponse:
-                return SafeJSONResponse(await _run(endpoint, kw))
+                held = _enter()
+                token = current.set(held)
+                try:
+                    return SafeJSONResponse(await _run(endpoint, kw))
+                finally:
+                    current.reset(token)
+                    held.release()
 
             async def as_html(request: Request, **kw) -> HTMLResponse:
-                data = await _run(endpoint, kw)
-                more = extra(data) if extra else {}
-                return page(request, template, data, **more)
+                held = _enter()
+                token = current.set(held)
+                try:
+                    data = await _run(endpoint, kw)
+                    more = extra(data) if extra else {}
+                    return page(request, template, data, **more)
+                finally:
+                    current.reset(token)
+                    held.release()
 
             params = list(sig.parameters.values())
             as_json.__signature__ = sig.replace(parameters=params)
@@ -318,15 +353,15 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     @twin("/search", None, "search.html", summary="Search states, organisations, bodies, forces, arrangements, "
                                                   "documents, sources and statements")
     def search(q: str | None = Q("words to look for")) -> dict:
-        results = app.state.search.search(q or "")
+        results = H().search.search(q or "")
         from allegiance.web.search import terms
 
         return {"q": q, "terms": terms(q or ""), "count": len(results), "results": results}
 
     @app.get("/", response_class=HTMLResponse, summary="Home", tags=["pages"], responses=ERRORS_HTML)
     def home(request: Request) -> HTMLResponse:
-        return page(request, "home.html", {"arrangements": arrangements["arrangements"],
-                                           "states": app.state.states})
+        return page(request, "home.html", {"arrangements": H().arrangements["arrangements"],
+                                           "states": H().states})
 
     # ------------------------------------------------------------------------------------ states
 
@@ -340,14 +375,14 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         if len(code) > MAX_PARAM:
             raise UsageError("state: too long", field="code", value=code[:60], allowed="a state code or name")
         day = _day(_need(as_of, "as_of", "a day, YYYY-MM-DD"), "as_of")
-        with held.lock:
-            st = status(held.store, code, as_of=day)
-            return {"status": st, "timeline": timeline(held.store, st["state"]),
-                    "brief": assess(held.store, st["state"], as_of=day)}
+        with H().lock:
+            st = status(H().store, code, as_of=day)
+            return {"status": st, "timeline": timeline(H().store, st["state"]),
+                    "brief": assess(H().store, st["state"], as_of=day)}
 
     @app.get("/states", response_class=HTMLResponse, summary="States", tags=["pages"], responses=ERRORS_HTML)
     def states(request: Request) -> HTMLResponse:
-        return page(request, "states.html", {"states": app.state.states})
+        return page(request, "states.html", {"states": H().states})
 
     # ------------------------------------------------------------------------------------ arrangements
 
@@ -367,11 +402,11 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         day = _day(as_of, "as_of")
         mode = mode or None
         key = (aid, mode, day)
-        with held.lock:
-            if key in held.answers:  # the store is read-only: an answer never changes (some take seconds)
-                return held.answers[key]
-            rules = held.rules
-            entry = next((a for a in arrangements["arrangements"] if a["id"] == aid), None)
+        with H().lock:
+            if key in H().answers:  # the store is read-only: an answer never changes (some take seconds)
+                return H().answers[key]
+            rules = H().rules
+            entry = next((a for a in H().arrangements["arrangements"] if a["id"] == aid), None)
             if entry is None:
                 rules.arrangement(aid[:MAX_PARAM])  # raises the library's UnknownIdError
             modes = entry["modes"]
@@ -390,12 +425,12 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                     pw[b] = {"error": error_body(exc)[1]}
             out = {"arrangement": entry, "mode": mode, "as_of": ve["as_of"], "as_of_basis": ve["as_of_basis"],
                    "command": command, "vetoes": ve, "power": pw}
-            held.remember(key, out)
+            H().remember(key, out)
             return out
 
     @twin("/arrangements", None, "arrangements.html", summary="The arrangements the rules engine knows")
     def arrangements_index() -> dict:
-        return arrangements
+        return H().arrangements
 
     # ------------------------------------------------------------------------------------ ask
 
@@ -409,7 +444,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         a = _need(action, "action", "an action id of the arrangement")
         arr = _need(in_, "in", "an arrangement id")
         day = _day(as_of, "as_of")
-        return ask(can, held.rules, a, arrangement=arr, mode=mode or None, as_of=day, consent=_list(consent),
+        return ask(can, H().rules, a, arrangement=arr, mode=mode or None, as_of=day, consent=_list(consent),
                    abstain=_list(abstain) or [])
 
     @twin("/who-commands", None, "who_commands.html", summary="Who commands a force in a readiness mode")
@@ -421,7 +456,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         f = _need(force, "force", "a force id of the arrangement")
         arr = _need(in_, "in", "an arrangement id")
         m = _need(mode, "mode", "peacetime, threatened-period or wartime")
-        return ask(who_commands, held.rules, f, arrangement=arr, mode=m, as_of=_day(as_of, "as_of"))
+        return ask(who_commands, H().rules, f, arrangement=arr, mode=m, as_of=_day(as_of, "as_of"))
 
     @twin("/verify", None, "verify.html", summary="Check a property of an arrangement in every mode and at every "
                                                   "date a provision changes")
@@ -436,7 +471,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         if property is None and check is None:
             raise UsageError("name a property of the arrangement, or describe one with check and state",
                              field="property", allowed="a property id")
-        return ask(verify, held.rules, arr, property or None, check=check or None, state=state or None,
+        return ask(verify, H().rules, arr, property or None, check=check or None, state=state or None,
                    actions=[], effects=[], territory=None)
 
     @twin("/diff", None, "diff.html", summary="Two designs compared point by point")
@@ -447,7 +482,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
             return {"form": True}
         x = _need(a, "a", "an arrangement id")
         y = _need(b, "b", "an arrangement id")
-        return ask(diff, held.rules, x, y, as_of_a=_day(as_of_a, "as_of_a"), as_of_b=_day(as_of_b, "as_of_b"),
+        return ask(diff, H().rules, x, y, as_of_a=_day(as_of_a, "as_of_a"), as_of_b=_day(as_of_b, "as_of_b"),
                    state=state or None)
 
     # ------------------------------------------------------------------------------------ facts
@@ -466,30 +501,30 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         if kind not in (None, "", "fact", "assessment"):
             raise UsageError(f"kind {kind!r} is not a statement kind", field="kind", value=kind,
                              allowed="fact or assessment")
-        return ask(timeline, held.store, s, start=lo, end=hi)
+        return ask(timeline, H().store, s, start=lo, end=hi)
 
     @twin("/sources/{source_id}", None, "source.html", summary="A source, its footnotes and what cites it")
     def source(source_id: str) -> dict:
         if len(source_id) > MAX_PARAM:
             raise UnknownIdError("unknown source (id too long)", field="id", value=source_id[:60])
-        return ask(get_source, held.store, source_id)
+        return ask(get_source, H().store, source_id)
 
     @twin("/sources", None, "sources.html", summary="Every source")
     def sources() -> dict:
-        return ask(list_sources, held.store)
+        return ask(list_sources, H().store)
 
     @twin("/conflicts", None, "conflicts.html", summary="Where sources disagree (both kept)")
     def conflicts_page() -> dict:
-        return ask(conflicts, held.store)
+        return ask(conflicts, H().store)
 
     @twin("/statements/{sid}", None, "statement.html", summary="One statement with its sources")
     def statement(sid: str) -> dict:
         if len(sid) > MAX_PARAM:
             raise UnknownIdError("unknown statement (id too long)", field="id", value=sid[:60])
-        found = ask(statements_by_id, held.store, [sid])
+        found = ask(statements_by_id, H().store, [sid])
         if not found:
             raise UnknownIdError(f"unknown statement {sid!r}", field="id", value=sid)
         return {"statement": found[0]}
 
-    app.state.close = held.close
+    app.state.close = lambda: app.state.held.close()
     return app
