@@ -295,9 +295,9 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                                                  state_list=h.states, conflicted=h.conflicted)
         return HTMLResponse(html)
 
-    def twin(path: str, answer: Callable[..., dict], template: str, *, summary: str,
-             extra: Callable[[dict], dict] | None = None) -> Callable:
-        """Register ``path`` (HTML) and ``path + '.json'`` (JSON): both answer with ``answer(**params)``."""
+    def twin(path: str, template: str, *, summary: str, extra: Callable[[dict], dict] | None = None) -> Callable:
+        """Register the decorated function at ``path + '.json'`` (its answer as JSON) and at ``path`` (the same
+        answer rendered by ``template``, with ``extra(answer)`` for what only the page needs)."""
 
         def register(endpoint: Callable) -> Callable:
             import inspect
@@ -350,7 +350,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
     # ------------------------------------------------------------------------------------ home, search
 
-    @twin("/search", None, "search.html", summary="Search states, organisations, bodies, forces, arrangements, "
+    @twin("/search", "search.html", summary="Search states, organisations, bodies, forces, arrangements, "
                                                   "documents, sources and statements")
     def search(q: str | None = Q("words to look for")) -> dict:
         results = H().search.search(q or "")
@@ -368,7 +368,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     def _state_extra(data: dict) -> dict:
         return {"brief_html": _brief_html(data["brief"])}
 
-    @twin("/states/{code}", None, "state.html", summary="A state's posture at a date: labels, criteria, "
+    @twin("/states/{code}", "state.html", summary="A state's posture at a date: labels, criteria, "
                                                         "evidence, assessments, memberships, timeline, brief",
           extra=_state_extra)
     def state(code: str, as_of: str = DAY("the day", default=...)) -> dict:
@@ -394,7 +394,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         label = f"Command diagram of {data['arrangement']['name']} in {data['mode']}"
         return {"svg": Markup(diagram.render_svg(g, engine=diagram_engine, label=label))}
 
-    @twin("/arrangements/{aid}", None, "arrangement.html",
+    @twin("/arrangements/{aid}", "arrangement.html",
           summary="An arrangement at a date and in a readiness mode: diagram, command chains, decision rules, "
                   "vetoes, voting power", extra=_arr_extra)
     def arrangement(aid: str, mode: Mode | None = Query(None, description="readiness mode"),
@@ -428,13 +428,13 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
             H().remember(key, out)
             return out
 
-    @twin("/arrangements", None, "arrangements.html", summary="The arrangements the rules engine knows")
+    @twin("/arrangements", "arrangements.html", summary="The arrangements the rules engine knows")
     def arrangements_index() -> dict:
         return H().arrangements
 
     # ------------------------------------------------------------------------------------ ask
 
-    @twin("/can", None, "can.html", summary="Can an action happen, on whose consent: the answer and its proof")
+    @twin("/can", "can.html", summary="Can an action happen, on whose consent: the answer and its proof")
     def can_page(action: str | None = Q("an action id"), in_: str | None = Q("the arrangement", alias="in"),
                  mode: Mode | None = Query(None, description="readiness mode"), as_of: str | None = DAY("the day"),
                  consent: str | None = Q("comma-separated offices or states that consent"),
@@ -447,7 +447,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         return ask(can, H().rules, a, arrangement=arr, mode=mode or None, as_of=day, consent=_list(consent),
                    abstain=_list(abstain) or [])
 
-    @twin("/who-commands", None, "who_commands.html", summary="Who commands a force in a readiness mode")
+    @twin("/who-commands", "who_commands.html", summary="Who commands a force in a readiness mode")
     def who_commands_page(force: str | None = Q("a force id"), in_: str | None = Q("the arrangement", alias="in"),
                           mode: Mode | None = Query(None, description="readiness mode"),
                           as_of: str | None = DAY("the day")) -> dict:
@@ -458,7 +458,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         m = _need(mode, "mode", "peacetime, threatened-period or wartime")
         return ask(who_commands, H().rules, f, arrangement=arr, mode=m, as_of=_day(as_of, "as_of"))
 
-    @twin("/verify", None, "verify.html", summary="Check a property of an arrangement in every mode and at every "
+    @twin("/verify", "verify.html", summary="Check a property of an arrangement in every mode and at every "
                                                   "date a provision changes")
     def verify_page(in_: str | None = Q("the arrangement", alias="in"),
                     property: str | None = Q("a property id of the arrangement"),  # noqa: A002
@@ -474,7 +474,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         return ask(verify, H().rules, arr, property or None, check=check or None, state=state or None,
                    actions=[], effects=[], territory=None)
 
-    @twin("/diff", None, "diff.html", summary="Two designs compared point by point")
+    @twin("/diff", "diff.html", summary="Two designs compared point by point")
     def diff_page(a: str | None = Q("the first arrangement"), b: str | None = Q("the arrangement to compare it with"),
                   state: str | None = Q("show the changes for this state only"),
                   as_of_a: str | None = DAY("date for a"), as_of_b: str | None = DAY("date for b")) -> dict:
@@ -487,7 +487,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
     # ------------------------------------------------------------------------------------ facts
 
-    @twin("/timeline", None, "timeline.html", summary="Everything recorded about a state, in date order")
+    @twin("/timeline", "timeline.html", summary="Everything recorded about a state, in date order")
     def timeline_page(state: str | None = Q("a state code or name"), from_: str | None = DAY("earliest day", alias="from"),
                       to: str | None = DAY("latest day"),
                       kind: Literal["fact", "assessment", ""] | None = Query(None, description="show only facts or assessments (a filter of the page; the JSON twin is the whole timeline)"),
@@ -503,21 +503,21 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                              allowed="fact or assessment")
         return ask(timeline, H().store, s, start=lo, end=hi)
 
-    @twin("/sources/{source_id}", None, "source.html", summary="A source, its footnotes and what cites it")
+    @twin("/sources/{source_id}", "source.html", summary="A source, its footnotes and what cites it")
     def source(source_id: str) -> dict:
         if len(source_id) > MAX_PARAM:
             raise UnknownIdError("unknown source (id too long)", field="id", value=source_id[:60])
         return ask(get_source, H().store, source_id)
 
-    @twin("/sources", None, "sources.html", summary="Every source")
+    @twin("/sources", "sources.html", summary="Every source")
     def sources() -> dict:
         return ask(list_sources, H().store)
 
-    @twin("/conflicts", None, "conflicts.html", summary="Where sources disagree (both kept)")
+    @twin("/conflicts", "conflicts.html", summary="Where sources disagree (both kept)")
     def conflicts_page() -> dict:
         return ask(conflicts, H().store)
 
-    @twin("/statements/{sid}", None, "statement.html", summary="One statement with its sources")
+    @twin("/statements/{sid}", "statement.html", summary="One statement with its sources")
     def statement(sid: str) -> dict:
         if len(sid) > MAX_PARAM:
             raise UnknownIdError("unknown statement (id too long)", field="id", value=sid[:60])

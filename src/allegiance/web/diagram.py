@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape as _escape, quoteattr
+from xml.sax.saxutils import escape as _escape
 
 __all__ = ["Graph", "command_graph", "render_svg", "sanitize_svg", "engine_available"]
 
@@ -214,9 +214,9 @@ def sanitize_svg(raw: str, *, label: str = "diagram") -> str:
             if k in _ATTRS:
                 cv = _clean_value(v)
                 if cv is not None:
-                    attrs.append(f" {k}={quoteattr(cv)}")
+                    attrs.append(f' {k}="{escape(cv)}"')
         if tag == "svg":
-            attrs.insert(0, f' xmlns="{_SVG}" role="img" aria-label={quoteattr(label)}')
+            attrs.insert(0, f' xmlns="{_SVG}" role="img" aria-label="{escape(label)}"')
         out.append(f"<{tag}{''.join(attrs)}>")
         if el.text and tag in ("text", "title", "tspan"):
             out.append(escape(el.text))
