@@ -87,6 +87,9 @@ def test_state_profile_change_date(page, base_url):
     assert "2022-03-01" in page.locator("h1").inner_text()
     assert "de-facto-neutral" not in page.locator("p.holding").inner_text()
     shot(page, "state-BLR-2022-03-01")
+    chart = page.locator("#posture-chart svg")
+    assert chart.bounding_box()["height"] > 100  # the Vega-Lite chart renders under the CSP
+    page.locator("#posture-chart").screenshot(path=str(ARTIFACTS / "state-BLR-posture-chart.png"))
     assert page.watch.errors == [] and page.watch.csp(page) == []
 
 

@@ -73,3 +73,19 @@ def test_sanitizer_drops_active_content():
     assert "script" not in out and "onload" not in out and "onclick" not in out and "style" not in out
     assert "javascript" not in out and "foreignObject" not in out and "href" not in out
     assert '<g class="ok">' in out and "t &lt;b&gt;" in out
+
+
+def test_posture_intervals_cover_the_window(shipped_store):
+    from datetime import date
+
+    from allegiance import changes
+    from allegiance.web.chart import posture_intervals
+
+    ch = changes(shipped_store, "FIN", start=date(1990, 1, 1), end=date(2024, 1, 1))
+    rows = posture_intervals(ch)
+    for label in ch["initial"]:
+        mine = sorted((r for r in rows if r["label"] == label), key=lambda r: r["start"])
+        assert mine[0]["start"] == "1990-01-01" and mine[-1]["end"] == "2024-01-01"
+        assert all(a["end"] == b["start"] for a, b in zip(mine, mine[1:]))  # no gaps, no overlaps
+    allied = [r for r in rows if r["label"] == "allied" and r["value"] == "holds"]
+    assert allied and allied[0]["start"] == "2023-04-04"  # Finland joins NATO

@@ -9,6 +9,7 @@ import pytest
 from allegiance import (
     assess,
     can,
+    changes,
     conflicts,
     diff,
     get_source,
@@ -38,13 +39,19 @@ def test_state_profile_and_twin(client, shipped_store):
     js = get_ok(client, "/states/BLR.json?as_of=2020-07-01").json()
     assert js == plain({"status": status(shipped_store, "BLR", as_of=D),
                         "timeline": timeline(shipped_store, "BLR"),
-                        "brief": assess(shipped_store, "BLR", as_of=D)})
+                        "brief": assess(shipped_store, "BLR", as_of=D),
+                        "changes": changes(shipped_store, "BLR", start=date(1990, 1, 1), end=D)})
     html = get_ok(client, "/states/BLR?as_of=2020-07-01").text
     assert "Belarus" in html and "2020-07-01" in html
     for label in js["status"]["holding"]:
         assert label in html
     assert 'name="as_of"' in html  # the date control
     assert "De facto neutral" in html or "de-facto-neutral" in html
+    # The Vega-Lite chart of the labels over time, inline and sanitised, and its table of changes.
+    chart = html[html.index('id="posture-chart"'):html.index("</figure>", html.index('id="posture-chart"'))]
+    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Posture of Belarus' in chart
+    assert "<text" in chart and "de-facto-neutral" in chart
+    assert html.count("1994-04-20") >= 1  # BLR joins the Collective Security Treaty: 'allied' begins
 
 
 def test_state_by_name_and_later_date(client, shipped_store):

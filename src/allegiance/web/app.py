@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from allegiance import (
     assess,
     can,
+    changes,
     conflicts,
     diff,
     get_source,
@@ -366,10 +367,13 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     # ------------------------------------------------------------------------------------ states
 
     def _state_extra(data: dict) -> dict:
-        return {"brief_html": _brief_html(data["brief"])}
+        from allegiance.web.chart import posture_chart_svg
+
+        return {"brief_html": _brief_html(data["brief"]), "posture_svg": Markup(posture_chart_svg(data["changes"]))}
 
     @twin("/states/{code}", "state.html", summary="A state's posture at a date: labels, criteria, "
-                                                        "evidence, assessments, memberships, timeline, brief",
+                                                        "evidence, assessments, memberships, timeline, brief, "
+                                                        "changes since the start of coverage",
           extra=_state_extra)
     def state(code: str, as_of: str = DAY("the day", default=...)) -> dict:
         if len(code) > MAX_PARAM:
@@ -377,8 +381,10 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         day = _day(_need(as_of, "as_of", "a day, YYYY-MM-DD"), "as_of")
         with H().lock:
             st = status(H().store, code, as_of=day)
+            start = date.fromisoformat(st["coverage"]["from"])
             return {"status": st, "timeline": timeline(H().store, st["state"]),
-                    "brief": assess(H().store, st["state"], as_of=day)}
+                    "brief": assess(H().store, st["state"], as_of=day),
+                    "changes": changes(H().store, st["state"], start=start, end=day)}
 
     @app.get("/states", response_class=HTMLResponse, summary="States", tags=["pages"], responses=ERRORS_HTML)
     def states(request: Request) -> HTMLResponse:

@@ -188,7 +188,8 @@ def _python_svg(g: Graph) -> str:
 _ELEMENTS = {"svg", "g", "title", "polygon", "polyline", "ellipse", "path", "text", "rect", "line", "tspan"}
 _ATTRS = {"width", "height", "viewBox", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "rx", "ry", "points", "d",
           "fill", "stroke", "stroke-width", "stroke-dasharray", "font-family", "font-size", "font-weight",
-          "font-style", "text-anchor", "transform", "class", "id"}
+          "font-style", "text-anchor", "transform", "class", "id", "opacity", "fill-opacity", "stroke-opacity",
+          "stroke-miterlimit", "stroke-linecap", "stroke-linejoin", "display", "aria-hidden", "dominant-baseline"}
 
 
 def _clean_value(value: str) -> str | None:
