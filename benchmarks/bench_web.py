@@ -14,8 +14,8 @@ be 0, also across a swap of the knowledge base. Nothing leaves the machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -57,10 +57,10 @@ def main() -> int:
     per_page = args.requests or (10 if args.quick else 40)
 
     import httpx
-    import uvicorn
 
     from allegiance.facts.load import default_kb_dir
     from allegiance.web import create_app
+    from allegiance.web._server import serving
 
     tmp = Path(tempfile.mkdtemp(prefix="allegiance-bench-web-"))
     try:
@@ -69,15 +69,8 @@ def main() -> int:
         t0 = time.perf_counter()
         app = create_app(kb=kb, cache=tmp / "cache-1")
         start_s = time.perf_counter() - t0
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        st = threading.Thread(target=server.run, daemon=True)
-        st.start()
-        while not server.started:
-            time.sleep(0.05)
-        base = f"http://127.0.0.1:{port}"
+        running = contextlib.ExitStack()
+        base = running.enter_context(serving(app))
         with httpx.Client(base_url=base, timeout=60) as c:  # one warm-up each: first answers fill caches
             for url in PAGES.values():
                 c.get(url)
@@ -134,8 +127,7 @@ def main() -> int:
         if sw:
             sw.join()
         wall = time.perf_counter() - t0
-        server.should_exit = True
-        st.join(timeout=10)
+        running.close()
         app.state.close()
 
         done = sum(len(v) for v in times.values())

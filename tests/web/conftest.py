@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+import warnings
+
 import pytest
 
-
-
-def pytest_configure(config):
-    # Starlette's TestClient still runs on httpx; its deprecation notice is not ours to fix.
-    config.addinivalue_line("filterwarnings", "ignore:.*httpx2.*")
+with warnings.catch_warnings():  # Starlette's TestClient still runs on httpx; its notice is not ours to fix
+    warnings.simplefilter("ignore")
+    import fastapi.testclient  # noqa: F401
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 import time
 
@@ -15,25 +14,17 @@ from tests.conftest import FIXTURE_KB
 
 @pytest.fixture
 def running(tmp_path):
-    import uvicorn
-
     from allegiance.web import create_app
+    from allegiance.web._server import serving
 
     kb = tmp_path / "kb"
     shutil.copytree(FIXTURE_KB, kb)
     app = create_app(kb=kb, cache=tmp_path / "cache-1")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    t = threading.Thread(target=server.run, daemon=True)
-    t.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield app, kb, tmp_path, f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    t.join(timeout=10)
-    app.state.close()
+    try:
+        with serving(app) as url:
+            yield app, kb, tmp_path, url
+    finally:
+        app.state.close()
 
 
 URLS = ["/states/BLR.json?as_of=2020-07-01", "/timeline.json?state=BLR", "/sources/paper-2020", "/search.json?q=radar",
