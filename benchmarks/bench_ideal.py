@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from allegiance.measure.ideal import estimate_ideal_points  # noqa: E402
-from allegiance.measure.ideal_validate import compare_with_bsv, read_bsv, read_unvotes  # noqa: E402
+from allegiance.measure.ideal.validate import compare_with_bsv, read_bsv, read_unvotes  # noqa: E402
 from _common import machine  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"

@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from _common import header, quick_flag, timed  # noqa: E402
 
 from allegiance.measure.dyads import dyads_of  # noqa: E402
-from allegiance.measure.importer import import_dataset  # noqa: E402
-from allegiance.measure.store import open_data  # noqa: E402
-from allegiance.measure.votes import load_votes  # noqa: E402
+from allegiance.measure.data.importer import import_dataset  # noqa: E402
+from allegiance.measure.data.store import open_data  # noqa: E402
+from allegiance.measure.data.votes import load_votes  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 BASELINE_SESSIONS = (40, 70)  # one Cold War session and one recent one (~150 and ~190 states)
@@ -115,7 +115,7 @@ def main() -> None:
         sub = [p for p in dy if p.period in BASELINE_SESSIONS]
         sub_dyads = sum(len(p.states) * (len(p.states) - 1) // 2 for p in sub)
         # the vectorised code on just those sessions
-        from allegiance.measure.votes import Votes
+        from allegiance.measure.data.votes import Votes
 
         keep = np.isin(votes.sessions, BASELINE_SESSIONS)
         subset = Votes(votes.source, votes.states, votes.rcids[keep], votes.sessions[keep], votes.years[keep],

@@ -25,18 +25,14 @@ from _common import header, quick_flag, timed  # noqa: E402
 from allegiance.rules.power import (  # noqa: E402
     EU27_POPULATION,
     WeightedGame,
-    _compiled,
-    _costs,
     eu_council_qmv,
     minimal_winning_coalitions,
     power_indices,
     unanimity,
     veto_players,
 )
-
-
-
-
+from allegiance.rules.power.compile import _compiled  # noqa: E402
+from allegiance.rules.power.swings import _choose_method  # noqa: E402
 
 
 def ms(x: float) -> str:
@@ -44,8 +40,7 @@ def ms(x: float) -> str:
 
 
 def chosen_method(game) -> str:
-    costs = _costs(_compiled(game))
-    return min(costs, key=costs.get)
+    return _choose_method(_compiled(game))
 
 
 def main() -> None:

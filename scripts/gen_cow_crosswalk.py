@@ -1,9 +1,9 @@
-"""Regenerate src/allegiance/measure/_cow_table.py from the COW state-system list.
+"""Regenerate src/allegiance/measure/data/_cow_table.py from the COW state-system list.
 
 Run: .venv/bin/python scripts/gen_cow_crosswalk.py PATH/cow_states.csv   (or cow_states.rda)
 
 Each COW state name is looked up exactly in pycountry; COW_OVERRIDES in
-src/allegiance/measure/codes.py decides the rest. The script refuses to
+src/allegiance/measure/data/codes.py decides the rest. The script refuses to
 write a table with an undecided code: add it to COW_OVERRIDES first.
 """
 
@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from allegiance.measure.codes import build_cow_table
+from allegiance.measure.data.codes import build_cow_table
 
-TARGET = ROOT / "src" / "allegiance" / "measure" / "_cow_table.py"
+TARGET = ROOT / "src" / "allegiance" / "measure" / "data" / "_cow_table.py"
 
 
 def read_rows(path: Path) -> list[tuple[int, str, str]]:

@@ -47,3 +47,11 @@ def seeds_or_skip() -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"seed documents not found at {SEEDS} (they live in ../shared/seeds beside the checkout)")
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def cli(tmp_path_factory):
+    """The CLI run through Typer's runner with a private cache and a data store of the fixture votes."""
+    from tests.cli_cases import CliEnv
+
+    return CliEnv(tmp_path_factory.mktemp("cli"))

@@ -37,18 +37,18 @@ from allegiance.facts.query import (
 from allegiance.facts.store import Store, open_store
 from allegiance.facts.time import FuzzyDate, parse_date, parse_day
 from allegiance.report.assess import assess
-from allegiance.rules.engine import (
+from allegiance.rules import (
     Rules,
     can,
     diff,
     keeps_veto,
     list_arrangements,
     open_rules,
-    power,
     verify,
     vetoes,
     who_commands,
 )
+from allegiance.rules.vetoes import body_power as power
 from allegiance.status.engine import changes, compare, status, status_all
 
 __version__ = "0.1.0"

@@ -144,7 +144,7 @@ def check(
         problems = check_seed_quotes(kb, seeds)
         if problems:
             _kb_problems(KnowledgeBaseError(problems))
-    from allegiance.rules.engine import open_rules
+    from allegiance.rules import open_rules
 
     with _store() as store:
         try:
@@ -243,7 +243,7 @@ def conflicts(as_json: bool = JSON) -> None:
 # ---------------------------------------------------------------------- rules
 
 def _rules(store):
-    from allegiance.rules.engine import open_rules
+    from allegiance.rules import open_rules
 
     return _run(open_rules, store)
 
@@ -267,7 +267,7 @@ def arrangements(as_json: bool = JSON) -> None:
     Example: allegiance arrangements
     """
     from allegiance.report.rules import render_arrangements
-    from allegiance.rules.engine import list_arrangements
+    from allegiance.rules import list_arrangements
 
     with _store() as store:
         _emit(list_arrangements(_rules(store)), as_json, render_arrangements)
@@ -292,7 +292,7 @@ def can(
     Example: allegiance can bring-russian-forces-into-blr --in union-state --mode threatened-period
     """
     from allegiance.report.rules import render_can
-    from allegiance.rules.engine import can as q
+    from allegiance.rules import can as q
 
     day = _date(as_of, "--as-of", day=True)
     with _store() as store:
@@ -313,7 +313,7 @@ def who_commands(
     Example: allegiance who-commands urads --in union-state --mode threatened-period
     """
     from allegiance.report.rules import render_who_commands
-    from allegiance.rules.engine import who_commands as q
+    from allegiance.rules import who_commands as q
 
     day = _date(as_of, "--as-of", day=True)
     with _store() as store:
@@ -334,7 +334,7 @@ def vetoes(
     Example: allegiance vetoes union-state bring-russian-forces-into-blr
     """
     from allegiance.report.rules import render_vetoes
-    from allegiance.rules.engine import vetoes as q
+    from allegiance.rules import vetoes as q
 
     day = _date(as_of, "--as-of", day=True)
     with _store() as store:
@@ -353,7 +353,7 @@ def power(
     Example: allegiance power eu-council
     """
     from allegiance.report.rules import render_power
-    from allegiance.rules.engine import power as q
+    from allegiance.rules import body_power as q
 
     day = _date(as_of, "--as-of", day=True)
     with _store() as store:
@@ -374,7 +374,7 @@ def diff(
     Example: allegiance diff union-state sidorov-armenia-model --state BLR
     """
     from allegiance.report.rules import render_diff
-    from allegiance.rules.engine import diff as q
+    from allegiance.rules import diff as q
 
     da = _date(as_of_a, "--as-of-a", day=True)
     db = _date(as_of_b, "--as-of-b", day=True)
@@ -400,7 +400,7 @@ def verify(
     Example: allegiance verify union-state no-foreign-forces-without-blr-consent
     """
     from allegiance.report.rules import render_verify
-    from allegiance.rules.engine import verify as q
+    from allegiance.rules import verify as q
 
     if prop is None and check is None:
         _fail("name a PROPERTY of the arrangement, or describe one with --check and --state", 2)
@@ -519,7 +519,7 @@ def assess(
 
 def _measure_data(path: Path | None):
     """The measure data store if one exists (read-only), else None: the brief then says no votes are imported."""
-    from allegiance.measure.store import default_data_path, open_data
+    from allegiance.measure.data.store import default_data_path, open_data
 
     p = path or default_data_path()
     if not Path(p).exists():

@@ -14,7 +14,7 @@ REAL = SHARED / "data"
 @pytest.fixture
 def data(tmp_path):
     """An empty, writable data store in a temporary file."""
-    from allegiance.measure.store import open_data
+    from allegiance.measure.data.store import open_data
 
     store = open_data(tmp_path / "data.duckdb", read_only=False)
     yield store
@@ -24,7 +24,7 @@ def data(tmp_path):
 @pytest.fixture
 def loaded(data):
     """The fixture votes imported in both formats: publisher's (source 'published') and unvotes."""
-    from allegiance.measure.importer import import_dataset
+    from allegiance.measure.data.importer import import_dataset
 
     import_dataset(data, "unvotes_published", FIX / "published.csv")
     for kind in ("un_roll_calls", "un_votes", "un_roll_call_issues"):

@@ -9,7 +9,7 @@ import pytest
 from allegiance.errors import DataError, DataMissingError, UnknownIdError, UsageError
 from allegiance.measure import alignment, cohesion, members_as_of, vote_matrix
 from allegiance.measure.dyads import all_dyads
-from allegiance.measure.importer import import_dataset
+from allegiance.measure.data.importer import import_dataset
 from tests.measure.conftest import FIX
 
 
@@ -129,7 +129,7 @@ def test_all_dyads_every_session(loaded):
 
 
 def test_cohesion_text_names_a_state_with_two_spells_once():
-    from allegiance.measure.text import render_cohesion
+    from allegiance.report.measure import render_cohesion
 
     r = {"name": "Non-Aligned Movement", "bloc": "nam", "by": "session", "from": 1970, "to": 2019,
          "source": {"name": "unvotes"}, "points": [],

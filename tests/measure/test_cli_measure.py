@@ -122,6 +122,18 @@ def test_ideal_from_imported_votes(env):
     assert text.exit_code == 0 and text.stdout.strip()
 
 
+def test_ideal_draws_its_chart_through_the_report_layer(env):
+    _import_all()
+    chart = env / "ideal.svg"
+    r = run("ideal", "--json", "--plot", str(chart))
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["plot"] == str(chart) and b"<svg" in chart.read_bytes()[:200]
+    text = run("ideal", "--plot", str(chart))
+    assert text.exit_code == 0 and f"chart written to {chart}" in text.stdout
+    bad = run("ideal", "--plot", str(env / "ideal.gif"))
+    assert bad.exit_code == 1 and "unknown chart format '.gif'" in bad.stderr and not (env / "ideal.gif").exists()
+
+
 def test_ideal_without_votes_says_what_to_import(env):
     r = run("ideal")
     assert r.exit_code == 1

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from allegiance.errors import UnknownStateError
-from allegiance.measure import codes
+from allegiance.measure.data import codes
 from tests.measure.conftest import real_or_skip
 
 

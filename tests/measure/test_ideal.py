@@ -13,9 +13,9 @@ import pytest
 
 from allegiance.errors import UnknownStateError, VoteInputError
 from allegiance.measure.ideal import IdealPoints, estimate_ideal_points, ideal_path, ideal_points_from_votes
-from allegiance.measure.ideal_backend import Backend, truncnorm_moments
-from allegiance.measure.ideal_sim import simulate_votes
-from allegiance.measure.ideal_votes import votes_from_table
+from allegiance.measure.ideal.backend import Backend, truncnorm_moments
+from allegiance.measure.ideal.simulate import simulate_votes
+from allegiance.measure.ideal.votes import votes_from_table
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
@@ -321,7 +321,7 @@ def test_smoother_is_the_exact_gaussian_posterior(stationary):
     # plus the votes' precision on the diagonal
     from types import SimpleNamespace
 
-    from allegiance.measure.ideal import _Settings, _smooth
+    from allegiance.measure.ideal.estimate import _Settings, _smooth
 
     rng = np.random.default_rng(0)
     sessions = np.array([1, 2, 3, 5, 6, 7])  # session 4 missing: a gap of two
@@ -401,7 +401,8 @@ def test_a_missing_torch_is_a_clear_error(monkeypatch):
 
 
 def test_ideal_command_json_and_text(fit):
-    from allegiance.measure.ideal_cli import ideal_command, render_ideal_text
+    from allegiance.measure.ideal import ideal_command
+    from allegiance.report.measure import render_ideal_text
 
     out = ideal_command(["S00", "s01"], first=2, last=5, result=fit)
     assert out["states"] == ["S00", "S01"] and out["from"] == 2 and out["to"] == 5
@@ -420,10 +421,10 @@ def test_ideal_command_json_and_text(fit):
 
 @pytest.mark.parametrize("ext", [".svg", ".html", ".png"])
 def test_plot_writes_the_format_its_name_asks_for(fit, tmp_path, ext):
-    from allegiance.measure.ideal_cli import ideal_command
+    from allegiance.report.charts import ideal_with_plot
 
     path = tmp_path / f"chart{ext}"
-    out = ideal_command(["S00", "S01"], result=fit, plot=path)
+    out = ideal_with_plot(["S00", "S01"], result=fit, plot=path)
     assert out["plot"] == str(path)
     head = path.read_bytes()[:200]
     if ext == ".png":
@@ -435,10 +436,10 @@ def test_plot_writes_the_format_its_name_asks_for(fit, tmp_path, ext):
 
 
 def test_plot_refuses_an_unknown_format(fit, tmp_path):
-    from allegiance.measure.ideal_cli import ideal_command
+    from allegiance.report.charts import ideal_with_plot
 
     with pytest.raises(VoteInputError, match="unknown chart format '.gif'"):
-        ideal_command(["S00"], result=fit, plot=tmp_path / "x.gif")
+        ideal_with_plot(["S00"], result=fit, plot=tmp_path / "x.gif")
 
 
 # --- the real data --------------------------------------------------------------------------------
@@ -447,7 +448,7 @@ def test_plot_refuses_an_unknown_format(fit, tmp_path):
 def test_agrees_with_bailey_strezhnev_voeten_on_recent_sessions():
     if not (DATA / "unvotes" / "un_votes.csv.gz").is_file() or not (DATA / "idealpoints").is_dir():
         pytest.skip(f"UN votes and BSV ideal points not found under {DATA} (they live in ../shared/data)")
-    from allegiance.measure.ideal_validate import compare_with_bsv, read_bsv, read_unvotes
+    from allegiance.measure.ideal.validate import compare_with_bsv, read_bsv, read_unvotes
 
     votes = read_unvotes(DATA, sessions=(66, 74))
     res = estimate_ideal_points(votes)
@@ -466,7 +467,7 @@ def test_two_stage_keeps_the_cold_war_sessions_that_the_joint_mode_distorts():
     West towards the non-aligned states; estimated session by session, the Assembly keeps BSV's shape."""
     if not (DATA / "unvotes" / "un_votes.csv.gz").is_file() or not (DATA / "idealpoints").is_dir():
         pytest.skip(f"UN votes and BSV ideal points not found under {DATA} (they live in ../shared/data)")
-    from allegiance.measure.ideal_validate import compare_with_bsv, read_bsv, read_unvotes
+    from allegiance.measure.ideal.validate import compare_with_bsv, read_bsv, read_unvotes
 
     votes = read_unvotes(DATA, sessions=(30, 33))
     bsv = read_bsv(DATA)
@@ -480,7 +481,8 @@ def test_two_stage_keeps_the_cold_war_sessions_that_the_joint_mode_distorts():
 def test_public_names_are_pinned():
     import allegiance.measure.ideal as ideal
 
-    assert sorted(ideal.__all__) == ["IdealPoints", "estimate_ideal_points", "ideal_path", "ideal_points_from_votes"]
+    assert sorted(ideal.__all__) == ["IdealPoints", "estimate_ideal_points", "ideal_command", "ideal_path",
+                                   "ideal_points_from_votes"]
 
 
 # --- the validation readers, on small files in the publishers' formats -----------------------------
@@ -499,7 +501,7 @@ def _write_unvotes(root: Path, votes: list[str], calls: list[str]) -> Path:
 
 
 def test_read_unvotes_maps_codes_and_bridges(tmp_path):
-    from allegiance.measure.ideal_validate import read_unvotes
+    from allegiance.measure.ideal.validate import read_unvotes
 
     root = _write_unvotes(
         tmp_path,
@@ -511,8 +513,8 @@ def test_read_unvotes_maps_codes_and_bridges(tmp_path):
     )
     v = read_unvotes(root, bridge=True)
     got = sorted(zip(v["rcid"].tolist(), v["state"].tolist(), v["vote"].tolist(), v["session"].tolist()))
-    assert got == [(1, "CSK", 2, 30), (1, "DEU", 1, 30), (1, "RUS", 3, 30), (1, "USA", 1, 30),
-                   (2, "USA", 3, 30), (2, "YEM", 1, 30), (3, "RUS", 3, 31), (3, "USA", 1, 31)]
+    assert got == [(1, "CSK", 2, 30), (1, "DEU", 1, 30), (1, "SUN", 3, 30), (1, "USA", 1, 30),
+                   (2, "USA", 3, 30), (2, "YEM", 1, 30), (3, "SUN", 3, 31), (3, "USA", 1, 31)]
     items = {r: i for r, i in zip(v["rcid"].tolist(), v["item"].tolist())}
     assert items[1] == items[3] == "same text" and items[2] is None  # case and spacing ignored
     assert read_unvotes(root, sessions=(31, 31))["rcid"].tolist() == [3, 3]
@@ -524,7 +526,7 @@ def test_read_unvotes_maps_codes_and_bridges(tmp_path):
      ("1,Nowhere,,yes", "no country_code")],
 )
 def test_read_unvotes_refuses_what_it_cannot_map(tmp_path, vote_line, message):
-    from allegiance.measure.ideal_validate import read_unvotes
+    from allegiance.measure.ideal.validate import read_unvotes
 
     root = _write_unvotes(tmp_path, [vote_line], ['1,1,0,1946-01-01,R/1/1,0,0,"X","d"'])
     with pytest.raises(VoteInputError, match=message):
@@ -534,7 +536,7 @@ def test_read_unvotes_refuses_what_it_cannot_map(tmp_path, vote_line, message):
 
 
 def test_read_bsv_splits_the_yemens_and_compares(tmp_path):
-    from allegiance.measure.ideal_validate import compare_with_bsv, read_bsv
+    from allegiance.measure.ideal.validate import compare_with_bsv, read_bsv
 
     d = tmp_path / "idealpoints"
     d.mkdir()
@@ -554,9 +556,61 @@ def test_read_bsv_splits_the_yemens_and_compares(tmp_path):
     assert cmp["matched"] == 48 and cmp["unmatched_ours"] == 1 and len(cmp["per_session"]) == 12
 
 
-def test_validation_reader_uses_the_projects_own_codes():
-    """The BSV validation reader names historic states with the codes the rest of the measure layer uses."""
-    from allegiance.measure.codes import OWN_CODES, cow_to_iso3
-    from allegiance.measure.ideal_validate import UNVOTES_CODES
+# One crosswalk: the validation reader names states as the importer does (measure/data/codes.py), so the
+# series validated against BSV in docs/ideal-points.md is the one `allegiance ideal` estimates.
 
-    assert UNVOTES_CODES["Zanzibar"] == cow_to_iso3(511) and UNVOTES_CODES["Zanzibar"] in OWN_CODES
+#: A vote for every alpha-2 code the crosswalk maps by date, on either side of each change, beside
+#: ordinary, withdrawn and missing codes: (rcid, session, date, country, country_code).
+_EVERY_KIND_OF_CODE = [
+    (1, 40, "1985-11-01", "Russia", "RU"), (2, 49, "1995-11-01", "Russia", "RU"),
+    (3, 57, "2002-12-01", "Yugoslavia", "YU"), (4, 58, "2004-11-01", "Yugoslavia", "YU"),
+    (5, 61, "2006-11-01", "Yugoslavia", "YU"), (1, 40, "1985-11-01", "Czechoslovakia", "CS"),
+    (1, 40, "1985-11-01", "German Democratic Republic", "DD"), (1, 40, "1985-11-01", "Yemen People's Republic", "YD"),
+    (1, 40, "1985-11-01", "Federal Republic of Germany", ""), (1, 40, "1985-11-01", "Yemen Arab Republic", ""),
+    (6, 18, "1964-01-15", "Zanzibar", ""), (2, 49, "1995-11-01", "Germany", "DE"), (2, 49, "1995-11-01", "Yemen", "YE"),
+    (2, 49, "1995-11-01", "Vietnam", "VN"), (2, 49, "1995-11-01", "United States", "US"),
+]
+
+
+def _write_every_kind_of_code(root: Path) -> Path:
+    calls = sorted({(r, s, d) for r, s, d, _n, _c in _EVERY_KIND_OF_CODE})
+    return _write_unvotes(root, [f"{r},{n},{c},yes" for r, _s, _d, n, c in _EVERY_KIND_OF_CODE],
+                          [f'{r},{s},0,{d},R/{s}/{r},0,0,"X","roll call {r}"' for r, s, d in calls])
+
+
+def test_validation_reader_maps_the_ussr_and_yugoslavia_by_date_as_the_importer_does(tmp_path):
+    from allegiance.measure.ideal.validate import read_unvotes
+
+    v = read_unvotes(_write_every_kind_of_code(tmp_path))
+    got = set(zip(v["rcid"].tolist(), v["state"].tolist()))
+    assert (1, "SUN") in got and (2, "RUS") in got  # RU: the USSR in 1985, Russia in 1995
+    assert (3, "YUG") in got and (4, "SCG") in got and (5, "SRB") in got  # YU: by date, as ISO coded them
+    assert not {(1, "RUS"), (4, "YUG"), (5, "YUG")} & got
+
+
+def test_validation_reader_maps_every_code_as_the_importer_does(tmp_path, data):
+    from allegiance.measure.data.importer import import_dataset
+    from allegiance.measure.ideal.validate import read_unvotes
+
+    root = _write_every_kind_of_code(tmp_path)
+    import_dataset(data, "un_roll_calls", root / "unvotes" / "un_roll_calls.csv.gz")
+    import_dataset(data, "un_votes", root / "unvotes" / "un_votes.csv.gz")
+    imported = sorted(data.con.execute("SELECT rcid, state, vote FROM votes_unvotes").fetchall())
+    v = read_unvotes(root)
+    assert sorted(zip(v["rcid"].tolist(), v["state"].tolist(), v["vote"].tolist())) == imported
+    assert len(imported) == len(_EVERY_KIND_OF_CODE)
+
+
+def test_bsv_reader_maps_cow_codes_by_session_through_the_same_crosswalk(tmp_path):
+    from allegiance.measure.ideal.validate import read_bsv
+
+    d = tmp_path / "idealpoints"
+    d.mkdir()
+    head = "Row,ccode,session,NVotes,IdealPoint,QO%,Q5%,Q10%,Q50%,Q90%,Q95%,Q100%,iso3c,Countryname\n"
+    rows = [(365, 40, "RUS", "Russia"), (365, 46, "RUS", "Russia"), (365, 47, "RUS", "Russia"),
+            (345, 57, "YUG", "Yugoslavia"), (345, 58, "YUG", "Yugoslavia"), (345, 61, "YUG", "Yugoslavia"),
+            (260, 40, "DEU", "German Federal Republic"), (255, 49, "DEU", "Germany")]
+    lines = [f"{k},{c},{s},10,0.5,0,0,0,0,0,1,0,{iso},{name}" for k, (c, s, iso, name) in enumerate(rows)]
+    (d / "IdealpointestimatesAll_Apr2020.csv").write_bytes((head + "\n".join(lines) + "\n").encode("cp1252"))
+    assert sorted(read_bsv(tmp_path)) == [("DEU", 40), ("DEU", 49), ("RUS", 47), ("SCG", 58), ("SRB", 61),
+                                          ("SUN", 40), ("SUN", 46), ("YUG", 57)]

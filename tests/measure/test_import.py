@@ -7,8 +7,8 @@ import hashlib
 import pytest
 
 from allegiance.errors import DataError, DataImportError, DataMissingError
-from allegiance.measure.importer import import_dataset
-from allegiance.measure.store import cite, open_data, versions
+from allegiance.measure.data.importer import import_dataset
+from allegiance.measure.data.store import cite, open_data, versions
 from tests.measure.conftest import FIX
 
 
@@ -207,7 +207,7 @@ def test_a_code_that_denotes_no_state_on_the_date_is_refused(data, tmp_path):
 
 
 def test_a_failure_after_the_checks_rolls_everything_back(data, monkeypatch):
-    import allegiance.measure.importer as imp
+    import allegiance.measure.data.importer as imp
 
     import_dataset(data, "unvotes_published", FIX / "published.csv")
     before = _snapshot(data)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from allegiance.measure.importer import import_dataset
-from allegiance.measure.store import open_data
+from allegiance.measure.data.importer import import_dataset
+from allegiance.measure.data.store import open_data
 from tests.measure.conftest import REAL, real_or_skip
 
 
@@ -100,3 +100,14 @@ def test_atop_and_cow_import(tmp_path):
         assert import_dataset(d, "atop_alliance", atop)["dataset"]["rows"] == 273_296
         c = import_dataset(d, "cow_states", cow)["dataset"]
         assert c["rows"] == 243 and c["version"] == "2016"
+
+
+def test_the_validation_reader_reads_the_votes_the_importer_stores(real):
+    """docs/ideal-points.md validates the series `allegiance ideal` estimates: state for state, vote for vote."""
+    from allegiance.measure.ideal.validate import read_unvotes
+
+    v = read_unvotes(REAL)
+    ours = real.con.execute("SELECT rcid, state, vote FROM votes_unvotes ORDER BY rcid, state").fetchnumpy()
+    assert v["rcid"].tolist() == ours["rcid"].tolist()
+    assert v["state"].tolist() == ours["state"].tolist()
+    assert v["vote"].tolist() == ours["vote"].tolist()

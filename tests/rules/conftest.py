@@ -5,6 +5,6 @@ import pytest
 
 @pytest.fixture(scope="session")
 def rules(shipped_store):
-    from allegiance.rules.engine import open_rules
+    from allegiance.rules import open_rules
 
     return open_rules(shipped_store)

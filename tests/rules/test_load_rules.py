@@ -90,6 +90,9 @@ def test_base_fixture_loads(tmp_path, shipped_store):
      "a share between 0 and 1"),
     ("rule: {kind: consensus}", "rule: {kind: consensus, quota: 2}", 21, "bodies[0].rule.quota",
      "not used by a 'consensus' rule"),
+    ("rule: {kind: consensus}", "rule: {kind: weighted, weights: {BLR.president: 1, RUS.president: 1}}", 21,
+     "bodies[0].rule.quota", "a 'weighted' rule needs quota"),
+    ("rule: {kind: consensus}", "rule: {kind: plurality}", 21, "bodies[0].rule", "does not match any of the expected"),
     ("    basis: [ssc-part-of-union-state]\n", "", 15, "bodies[0]", "no evidence"),
     ("basis: [union-state-founded]", "basis: [no-such-statement]", 7, "basis[0]", "unknown statement"),
     ("      - modes: [peacetime]\n        exists: false\n",
@@ -185,7 +188,7 @@ def test_arrangement_seed_quotes_are_checked(tmp_path, shipped_store, shipped_kb
 
 
 def test_vetoes_report_every_body(tmp_path, shipped_store):
-    from allegiance.rules.engine import Rules, vetoes
+    from allegiance.rules import Rules, vetoes
 
     two = BASE.replace("    rule: {kind: consensus}\n", """    rule: {kind: consensus}
   - id: senate

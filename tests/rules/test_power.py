@@ -463,3 +463,67 @@ def test_other_errors():
         eu_council_qmv({"A": 1, "B": 2})
     with pytest.raises(PowerError, match="population of 'B' must be a positive integer"):
         eu_council_qmv({**{f"S{i}": 10 for i in range(20)}, "B": 0})
+
+
+# ---------------------------------------------------------------------------
+# The public API, and every index from one count of swings
+
+
+def test_public_api_is_unchanged():
+    # the names callers import (rules/engine.py among them); the split into modules must not change them
+    from allegiance.rules import power
+
+    assert power.__all__ == [
+        "PowerError", "SimpleGame", "WeightedGame", "MultiGame", "unanimity", "majority",
+        "eu_council_qmv", "EU27_POPULATION", "EU27_POPULATION_SOURCE", "PowerIndices", "power_indices",
+        "banzhaf", "shapley_shubik", "swing_counts", "is_winning", "minimal_winning_coalitions",
+        "veto_players", "dictator", "can_block_alone", "can_act_alone",
+    ]
+    for name in power.__all__:
+        assert getattr(power, name) is not None, name
+    assert power.PowerError is PowerError and issubclass(PowerError, AllegianceError)
+
+
+def test_power_indices_counts_swings_once(monkeypatch):
+    from allegiance.rules.power import indices
+
+    calls = []
+    real = indices._swing_matrix
+    monkeypatch.setattr(indices, "_swing_matrix", lambda cg, method: calls.append(method) or real(cg, method))
+    pi = power_indices(eu_council_qmv(EU27_POPULATION, unit=1000))
+    assert calls == ["auto"]
+    assert set(pi.__dataclass_fields__) == {"players", "swings", "absolute_banzhaf", "banzhaf", "shapley_shubik"}
+
+
+def assert_power_indices_match_separate_functions(g, pi):
+    n = len(g.players)
+    assert pi.players == g.players
+    for field in (pi.swings, pi.absolute_banzhaf, pi.banzhaf, pi.shapley_shubik):
+        assert list(field) == list(g.players)  # keyed by player, in the game's order
+    assert pi.swings == swing_counts(g) and all(type(s) is int for s in pi.swings.values())
+    assert pi.banzhaf == banzhaf(g) and pi.absolute_banzhaf == banzhaf(g, normalized=False)
+    assert pi.shapley_shubik == shapley_shubik(g)
+    for p in g.players:
+        assert isinstance(pi.banzhaf[p], Fraction) and isinstance(pi.absolute_banzhaf[p], Fraction)
+        assert isinstance(pi.shapley_shubik[p], Fraction)
+        assert pi.absolute_banzhaf[p] == Fraction(pi.swings[p], 2 ** (n - 1))
+    total = sum(pi.swings.values())
+    if total:
+        assert all(pi.banzhaf[p] == Fraction(pi.swings[p], total) for p in g.players)
+
+
+def test_power_indices_match_separate_functions_on_the_eu_council():
+    g = eu_council_qmv(EU27_POPULATION)
+    pi = power_indices(g)
+    assert_power_indices_match_separate_functions(g, pi)
+    # the published-here figures of docs/power.md (absolute Banzhaf of the largest and smallest members)
+    assert round(float(pi.absolute_banzhaf["DE"]), 5) == 0.21312
+    assert round(float(pi.absolute_banzhaf["MT"]), 5) == 0.03033
+
+
+@settings(max_examples=80, deadline=None)
+@given(weighted_games(max_n=12, max_w=40))
+def test_power_indices_match_separate_functions_on_weighted_games(game):
+    weights, quota = game
+    g = WeightedGame([f"p{i}" for i in range(len(weights))], weights, quota)
+    assert_power_indices_match_separate_functions(g, power_indices(g))

@@ -198,7 +198,7 @@ def test_cli_errors_are_one_line(cache_dir, args, message):
 
 def test_assess_formats(cache_dir, tmp_path, monkeypatch):
     monkeypatch.delenv("ALLEGIANCE_DATA", raising=False)
-    monkeypatch.setattr("allegiance.measure.store.default_data_path", lambda: tmp_path / "none.duckdb")
+    monkeypatch.setattr("allegiance.measure.data.store.default_data_path", lambda: tmp_path / "none.duckdb")
     r = run("assess", "BLR", "--as-of", "2023-01-01", "--since", "2020-07-01", "--format", "json")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
@@ -227,8 +227,8 @@ def test_assessment_brief_snapshot(shipped_store, snapshot):
 
 def test_assessment_reports_un_voting_when_votes_are_imported(shipped_store, tmp_path):
     """With the fixture votes imported, the brief's behaviour section carries the agreement table."""
-    from allegiance.measure.importer import import_dataset
-    from allegiance.measure.store import open_data
+    from allegiance.measure.data.importer import import_dataset
+    from allegiance.measure.data.store import open_data
     from allegiance.report.assess import assess
 
     fix = Path(__file__).resolve().parent.parent / "fixtures" / "measure"

@@ -11,6 +11,14 @@ Scott's pi, S, bloc cohesion and alignment over time::
     with open_data() as data, open_store() as kb:
         result = alignment(data, kb, "BLR", ["RUS", "nato"], start=1992, end=2019, measure="kappa")
 
+Its parts: ``data/`` (the store, the dataset formats and importer, the votes
+read from the store, and the one COW/ISO crosswalk, ``data/codes.py``);
+``similarity``, ``alignment``, ``blocs`` and ``dyads`` (the measures);
+``ideal/`` (dynamic ideal points; ``allegiance.measure.ideal`` exports its
+API). The layer needs only ``allegiance.facts`` and ``allegiance.errors``:
+the renderers and charts of its results are in ``allegiance.report``
+(``report/measure.py``, ``report/charts.py``), its commands in the CLI.
+
 The names below are imported on first use (PEP 562), so that the command-line
 tool does not pay for NumPy on commands that never measure anything.
 """
@@ -20,29 +28,29 @@ from __future__ import annotations
 import importlib
 
 _WHERE = {
-    "DataStore": "allegiance.measure.store",
+    "DataStore": "allegiance.measure.data.store",
     "PeriodDyads": "allegiance.measure.dyads",
-    "Votes": "allegiance.measure.votes",
+    "Votes": "allegiance.measure.data.votes",
     "alignment": "allegiance.measure.alignment",
     "all_dyads": "allegiance.measure.dyads",
     "all_pairs": "allegiance.measure.similarity",
-    "cite": "allegiance.measure.store",
+    "cite": "allegiance.measure.data.store",
     "cohesion": "allegiance.measure.alignment",
     "counts_pair": "allegiance.measure.similarity",
-    "cow_to_iso3": "allegiance.measure.codes",
-    "default_data_path": "allegiance.measure.store",
-    "import_dataset": "allegiance.measure.importer",
-    "iso2_to_iso3": "allegiance.measure.codes",
-    "iso3_to_cow": "allegiance.measure.codes",
-    "lineage": "allegiance.measure.codes",
-    "load_votes": "allegiance.measure.votes",
+    "cow_to_iso3": "allegiance.measure.data.codes",
+    "default_data_path": "allegiance.measure.data.store",
+    "import_dataset": "allegiance.measure.data.importer",
+    "iso2_to_iso3": "allegiance.measure.data.codes",
+    "iso3_to_cow": "allegiance.measure.data.codes",
+    "lineage": "allegiance.measure.data.codes",
+    "load_votes": "allegiance.measure.data.votes",
     "measures_from_counts": "allegiance.measure.similarity",
     "members_as_of": "allegiance.measure.blocs",
     "membership_spells": "allegiance.measure.blocs",
-    "open_data": "allegiance.measure.store",
-    "state_name": "allegiance.measure.codes",
-    "versions": "allegiance.measure.store",
-    "vote_matrix": "allegiance.measure.votes",
+    "open_data": "allegiance.measure.data.store",
+    "state_name": "allegiance.measure.data.codes",
+    "versions": "allegiance.measure.data.store",
+    "vote_matrix": "allegiance.measure.data.votes",
 }
 
 __all__ = [

@@ -39,7 +39,7 @@ from allegiance.errors import DataError, UsageError, shorten
 from allegiance.facts.query import state_code
 from allegiance.facts.store import Store
 from allegiance.measure.blocs import membership_spells, require_bloc, resolve_bloc
-from allegiance.measure.codes import lineage
+from allegiance.measure.data.codes import lineage
 from allegiance.measure.similarity import (
     MEASURES,
     bootstrap_counts,
@@ -47,8 +47,8 @@ from allegiance.measure.similarity import (
     measures_from_counts,
     wilson_interval,
 )
-from allegiance.measure.store import DataStore
-from allegiance.measure.votes import Votes, load_votes, source_info
+from allegiance.measure.data.store import DataStore
+from allegiance.measure.data.votes import Votes, load_votes, source_info
 
 __all__ = ["alignment", "cohesion", "LEVEL", "REPLICATES"]
 

@@ -44,7 +44,7 @@ def _emit(result: dict, as_json: bool, render) -> None:
 
 
 def _open_data(path: Path | None, *, read_only: bool = True):
-    from allegiance.measure.store import open_data
+    from allegiance.measure.data.store import open_data
 
     try:
         return open_data(path, read_only=read_only)
@@ -97,8 +97,8 @@ def data_import(
 
     Example: allegiance data import un_votes ../shared/data/unvotes/un_votes.csv.gz
     """
-    from allegiance.measure.importer import import_dataset
-    from allegiance.measure.text import render_import
+    from allegiance.measure.data.importer import import_dataset
+    from allegiance.report.measure import render_import
 
     with _open_data(data, read_only=False) as store:
         _emit(_run(import_dataset, store, kind, path, version=version, force=force, strict=strict), as_json,
@@ -111,8 +111,8 @@ def data_versions(data: Optional[Path] = DATA, as_json: bool = JSON) -> None:
 
     Example: allegiance data versions --json
     """
-    from allegiance.measure.store import versions
-    from allegiance.measure.text import render_versions
+    from allegiance.measure.data.store import versions
+    from allegiance.report.measure import render_versions
 
     with _open_data(data) as store:
         _emit(versions(store), as_json, render_versions)
@@ -128,8 +128,8 @@ def data_cite(
 
     Example: allegiance data cite un_votes
     """
-    from allegiance.measure.store import cite, default_data_path, open_data
-    from allegiance.measure.text import render_cite
+    from allegiance.measure.data.store import cite, default_data_path, open_data
+    from allegiance.report.measure import render_cite
 
     path = data or default_data_path()
     if kind is not None and not path.exists():
@@ -166,7 +166,7 @@ def align(
     Example: allegiance align BLR --with RUS,USA,csto --from 1992 --to 2019 --measure kappa
     """
     from allegiance.measure.alignment import alignment
-    from allegiance.measure.text import render_alignment
+    from allegiance.report.measure import render_alignment
 
     targets = [t.strip() for t in with_.split(",") if t.strip()]
     if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".html"):
@@ -175,7 +175,7 @@ def align(
         result = _run(alignment, store, kb, state, targets, start=start, end=end, measure=measure.lower(),
                       issue=issue, by=by.lower(), source=source)
     if plot is not None:
-        from allegiance.measure.plot import alignment_chart, save_chart
+        from allegiance.report.charts import alignment_chart, save_chart
 
         _run(lambda: save_chart(alignment_chart(result), plot))
         if not as_json:
@@ -201,7 +201,7 @@ def cohesion(
     Example: allegiance cohesion csto --from 2002 --to 2019
     """
     from allegiance.measure.alignment import cohesion as q
-    from allegiance.measure.text import render_cohesion
+    from allegiance.report.measure import render_cohesion
 
     with _open_data(data) as store, _open_kb(ctx) as kb:
         _emit(_run(q, store, kb, bloc, start=start, end=end, issue=issue, by=by.lower(), source=source), as_json,
@@ -238,8 +238,9 @@ def ideal(
 
     Example: allegiance ideal BLR RUS USA --from 40 --to 74 --plot ideal.svg
     """
-    from allegiance.measure.ideal_cli import ideal_command, render_ideal_text
-    from allegiance.measure.votes import ideal_vote_table
+    from allegiance.report.charts import ideal_with_plot as ideal_command
+    from allegiance.report.measure import render_ideal_text
+    from allegiance.measure.data.votes import ideal_vote_table
 
     with _open_data(data) as store:
         table = _run(ideal_vote_table, store, source=source, first=start, last=end)

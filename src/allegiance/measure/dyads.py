@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from allegiance.measure.similarity import all_pairs
-from allegiance.measure.store import DataStore
-from allegiance.measure.votes import Votes, load_votes
+from allegiance.measure.data.store import DataStore
+from allegiance.measure.data.votes import Votes, load_votes
 
 __all__ = ["PeriodDyads", "all_dyads", "dyads_of"]
 

@@ -219,7 +219,7 @@ def assess(store: Store, state: str, *, as_of: date, since: date | None = None, 
 
 
 def _command(store: Store, code: str, as_of: date, doc: _Doc) -> list[dict[str, Any]]:
-    from allegiance.rules.engine import who_commands
+    from allegiance.rules import who_commands
     from allegiance.status.engine import rules_for
 
     rules = rules_for(store)
@@ -269,8 +269,8 @@ def _voting(store: Store, data: Any, code: str, as_of: date, ideal_points: bool)
                                     f"source: {src.get('name') or src.get('source') or 'imported data'})."},
               {"type": "table", "header": ["With", "Session", "Agreement", "Roll calls"], "rows": rows}]
     if ideal_points:
-        from allegiance.measure.ideal_cli import ideal_command
-        from allegiance.measure.votes import ideal_vote_table
+        from allegiance.measure.ideal import ideal_command
+        from allegiance.measure.data.votes import ideal_vote_table
 
         try:
             table = ideal_vote_table(data, first=max(1, end - 1945 - 15))

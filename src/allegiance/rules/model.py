@@ -13,17 +13,19 @@ docs/rules-schema.md.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from allegiance.facts.model import Citation, DateText, EntityId, KebabId, Text
 from allegiance.facts.predicates import MODES
+from allegiance.rules.decision import RULE_KINDS, DecisionRule
 
 __all__ = ["Arrangement", "Body", "Member", "DecisionRule", "Force", "Command", "Unit", "Action", "Provision",
-           "Transition", "Property", "RULE_KINDS", "EFFECTS"]
+           "Transition", "Property", "RULE_KINDS", "EFFECTS", "CHECKS"]
 
-RULE_KINDS = ("consensus", "unanimity", "majority", "weighted", "double-majority")
+# What a property checks of the matching actions (see docs/rules-schema.md).
+CHECKS = ("veto", "cannot-act-alone", "can-act-alone", "impossible", "possible")
 
 # What an action does, so that properties can name a class of actions.
 EFFECTS = (
@@ -42,11 +44,16 @@ EFFECTS = (
 Mode = Literal["peacetime", "threatened-period", "wartime"]
 assert set(MODES) == {"peacetime", "threatened-period", "wartime"}
 
-Fraction_ = Annotated[str, StringConstraints(pattern=r"^\d+/\d+$")]
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    # Where the record is written in its file (a path such as ("actions", 2, "provisions", 0)), set by the
+    # loader: it travels with the record through copies and pickling.
+    _path: tuple = PrivateAttr(default=())
+
+    @property
+    def path(self) -> tuple:
+        return self.__pydantic_private__["_path"]  # what self._path reads, without pydantic's __getattr__
 
 
 class _Evidenced(_Strict):
@@ -57,32 +64,6 @@ class _Evidenced(_Strict):
     valid_from: DateText | None = None
     valid_until: DateText | None = None
     note: Text | None = None
-
-
-class DecisionRule(_Strict):
-    """How a body decides. See docs/rules-schema.md for each kind."""
-
-    kind: Literal["consensus", "unanimity", "majority", "weighted", "double-majority"]
-    # majority: at least this share of the members, or at least this many
-    at_least: Fraction_ | None = None
-    more_than: Fraction_ | None = None
-    count: int | None = Field(default=None, ge=1)
-    # weighted: a weight per member and a quota
-    weights: dict[EntityId, int] | None = None
-    quota: int | None = Field(default=None, ge=1)
-    # double majority: share of members and share of population, each at least
-    members_at_least: Fraction_ | None = None
-    population_at_least: Fraction_ | None = None
-    population: dict[EntityId, int] | None = None
-    # a decision also passes when fewer than this many members oppose (EU: a blocking minority needs four)
-    blocking_minority_at_least: int | None = Field(default=None, ge=1)
-    # members whose "no" blocks whatever the count (UN Security Council's permanent members)
-    vetoes: list[EntityId] = Field(default_factory=list)
-    # constructive abstention: an abstainer does not block (and is not bound), unless abstainers
-    # reach these shares of members and of population together
-    constructive_abstention: bool = False
-    abstention_limit_members: Fraction_ | None = None
-    abstention_limit_population: Fraction_ | None = None
 
 
 class Member(_Evidenced):
@@ -153,7 +134,7 @@ class Action(_Strict):
 class Property(_Strict):
     id: KebabId
     description: Text
-    check: Literal["veto", "cannot-act-alone", "can-act-alone", "impossible", "possible"]
+    check: Literal[CHECKS]  # type: ignore[valid-type]
     state: EntityId | None = None
     actions: list[KebabId] = Field(default_factory=list)
     effects: list[Literal[EFFECTS]] = Field(default_factory=list)  # type: ignore[valid-type]

@@ -334,7 +334,7 @@ def _veto_criterion(effects: tuple[str, ...], on_territory: bool, what: str) -> 
         rules = c.rules
         if rules is None:
             return _result(UNKNOWN, "the rules layer was not loaded")
-        from allegiance.rules.engine import keeps_veto
+        from allegiance.rules import keeps_veto
 
         answers = []
         for aid, arr in sorted(rules.book.arrangements.items()):
@@ -504,13 +504,13 @@ _LIST = [
               "Under every arrangement in force to which the state is a party, no foreign forces can be brought "
               "onto, stationed on, or based on its territory, in any readiness mode, without the state's own "
               "players (computed by the rules engine).",
-              basis=("blr-restricts-rus-use-of-territory",), law="computed: rules.engine.keeps_veto",
+              basis=("blr-restricts-rus-use-of-territory",), law="computed: rules.verify.keeps_veto",
               test=_veto_criterion(_ENTRY, True, "foreign forces entering its territory")),
     Criterion("veto-own-forces", "A veto over the use of its own forces",
               "Under every arrangement in force to which the state is a party, its forces cannot be committed "
               "and joint forces cannot be activated, in any readiness mode, without the state's own players "
               "(computed by the rules engine).",
-              basis=("ssc-activation-threatened-period",), law="computed: rules.engine.keeps_veto",
+              basis=("ssc-activation-threatened-period",), law="computed: rules.verify.keeps_veto",
               test=_veto_criterion(_OWN, False, "the use of its own or joint forces")),
     Criterion("ally-war-participation", "Took part in an ally's war",
               "The state joined a war in which one of its allies (a state bound to it by a mutual-defence "

@@ -33,7 +33,7 @@ def rules_for(store: Store):
     """The shipped arrangements over ``store``, loaded on first use and kept with the store."""
     rules = store.cache.get("status-rules")
     if rules is None:
-        from allegiance.rules.engine import open_rules
+        from allegiance.rules import open_rules
 
         rules = store.cache["status-rules"] = open_rules(store)
     return rules
@@ -195,7 +195,7 @@ def _candidate_days(store: Store, ix: Index, code: str, start: date, end: date) 
             days.update((r.until_lo, r.until_hi))
         for s in r.superseded_by:
             days.update((s.from_lo, s.from_hi))
-    from allegiance.rules.engine import change_dates
+    from allegiance.rules import change_dates
 
     for arr in rules_for(store).book.arrangements.values():
         if arr.model.kind != "design" and code in arr.model.parties:
