@@ -97,7 +97,7 @@ def pages(c: TestClient) -> list[str]:
 
 
 # No shrinking: each example compiles a knowledge base, and the failing URL and payload are in the message.
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+@settings(max_examples=6, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(st.data())
 def test_hostile_kb_text_is_escaped_everywhere(data):

@@ -397,6 +397,8 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
             return {"svg": None}
         bodies = data["vetoes"].get("bodies", [])
         g = diagram.command_graph(data["command"], bodies)
+        if not g.nodes:  # e.g. a treaty regime with neither bodies nor forces: nothing to draw
+            return {"svg": None}
         label = f"Command diagram of {data['arrangement']['name']} in {data['mode']}"
         return {"svg": Markup(diagram.render_svg(g, engine=diagram_engine, label=label))}
 

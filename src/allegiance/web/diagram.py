@@ -69,6 +69,8 @@ def engine_available() -> bool:
 def render_svg(g: Graph, *, engine: str | None = None, label: str = "Command diagram") -> str:
     """Sanitised SVG text of ``g``; ``engine`` 'dot' or 'python' (default: dot when available); ``label``
     names the image for assistive technology."""
+    if not g.nodes:
+        raise ValueError("an empty graph has no diagram")
     engine = engine or ("dot" if engine_available() else "python")
     raw = _dot_svg(g) if engine == "dot" else _python_svg(g)
     return sanitize_svg(raw, label=label)
