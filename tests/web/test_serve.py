@@ -44,3 +44,17 @@ def test_serve_answers_over_http(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_worker_factory_opens_the_compiled_store(web_app, monkeypatch):
+    """serve(workers=N): each uvicorn worker builds its app from the store path the parent compiled."""
+    from fastapi.testclient import TestClient
+
+    from allegiance.web._factory import app_from_env
+
+    monkeypatch.setenv("ALLEGIANCE_WEB_STORE", str(web_app.state.held.store.path))
+    app = app_from_env()
+    try:
+        assert TestClient(app).get("/arrangements.json").json()["count"] >= 1
+    finally:
+        app.state.close()
