@@ -129,6 +129,9 @@ def test_diff_twin(client, lib_rules):
     assert js == plain(diff(lib_rules, "union-state", "sidorov-armenia-model", state="BLR"))
     html = get_ok(client, "/diff?a=union-state&b=sidorov-armenia-model&state=BLR").text
     assert "Loses" in html and "sidorov-armenia-model" in html
+    lost = js["by_state"]["BLR"]["command_lost"][0]
+    assert f"command of <code>{lost['force']}</code> in {lost['mode']}" in html
+    assert "{&#39;" not in html  # no Python reprs on the page
 
 
 def test_timeline_twin_and_filters(client, shipped_store):
