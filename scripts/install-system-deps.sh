@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install the system programs the web explorer's tests use: Chromium (browser tests, driven by Playwright at
+# /usr/bin/chromium) and Graphviz (dot, for arrangement diagrams; without it a pure-Python layout is used).
+# Idempotent and quiet: does nothing where both are present or where this is not Debian (apt-get).
+set -eu
+missing=""
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v dot >/dev/null 2>&1 || missing="$missing graphviz"
+[ -n "$missing" ] || exit 0
+if ! command -v apt-get >/dev/null 2>&1 || [ ! -f /etc/debian_version ]; then
+    echo "install-system-deps: not Debian; install$missing yourself (browser tests need /usr/bin/chromium)" >&2
+    exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+        echo "install-system-deps: need root (or sudo) to apt-get install$missing" >&2; exit 1; fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

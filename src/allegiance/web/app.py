@@ -1,0 +1,538 @@
+"""The web explorer: FastAPI routes over the same library calls as the CLI.
+
+Every page ``/x`` has a JSON twin ``/x.json`` holding exactly what the
+library returns for that question (the CLI's ``--json``); the HTML page is
+rendered from the same dictionary by a Jinja2 template (autoescaped). The
+store is opened read-only with external access disabled (see ``_store``);
+nothing from a request ever reaches SQL as text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from contextvars import ContextVar
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from allegiance import (
+    assess,
+    can,
+    changes,
+    conflicts,
+    diff,
+    get_source,
+    list_arrangements,
+    list_sources,
+    parse_day,
+    power,
+    status,
+    statements_by_id,
+    timeline,
+    verify,
+    vetoes,
+    who_commands,
+)
+from allegiance.errors import AllegianceError, UnknownIdError, UsageError, edge_of
+from allegiance.web import diagram
+from allegiance.web._store import Held, open_locked
+from allegiance.web.search import SearchIndex
+
+__all__ = ["create_app", "CSP"]
+
+log = logging.getLogger("allegiance.web")
+HERE = Path(__file__).resolve().parent
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+#: Library field names -> the query parameters that carry them (the web's counterpart of CLI flags).
+PARAM_OF_FIELD = {"arrangement": "in", "start": "from", "end": "to", "prop": "property", "source_id": "id",
+                  "states": "state"}
+
+MAX_PARAM = 200
+Mode = Literal["peacetime", "threatened-period", "wartime", ""]  # "": not given (a form's blank choice)
+_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,120}$"
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON with ``<``, ``>`` and ``&`` written as \\u escapes: the same data once parsed, yet inert if a
+    browser ever sniffed it as HTML (nosniff says it must not)."""
+
+    def render(self, content: Any) -> bytes:
+        import json
+
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
+
+
+class ErrorBody(BaseModel):
+    """The one error shape: ``exc.context()`` plus the HTTP status."""
+
+    error: str
+    message: str
+    status: int
+    field: str | None = None
+    value: str | int | float | bool | None = None
+    allowed: str | None = None
+
+
+_ERROR_TEXT = {400: "the question was asked wrongly", 404: "no such state, id or page",
+               422: "a larger computation than the engine does", 503: "the knowledge base itself is broken"}
+#: Error responses of a JSON twin: the one error shape.
+ERRORS = {code: {"model": ErrorBody, "description": text} for code, text in _ERROR_TEXT.items()}
+#: Error responses of a page: the same error, as an HTML page.
+ERRORS_HTML = {code: {"description": text, "content": {"text/html": {"schema": {"type": "string"}}}}
+               for code, text in _ERROR_TEXT.items()}
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+def _day(text: str | None, param: str) -> date | None:
+    if text is None or text == "":
+        return None
+    try:
+        return parse_day(text)
+    except AllegianceError as exc:
+        exc.field = param
+        raise
+
+
+def _need(value: str | None, param: str, what: str) -> str:
+    if value is None or value.strip() == "":
+        raise UsageError(f"{param} is required: {what}", field=param, allowed=what)
+    return value.strip()
+
+
+def _list(text: str | None) -> list[str] | None:
+    if text is None or text.strip() == "":
+        return None
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def error_body(exc: AllegianceError) -> tuple[int, dict]:
+    _, http = edge_of(exc)
+    body = exc.context()
+    if body.get("field") in PARAM_OF_FIELD:
+        body["field"] = PARAM_OF_FIELD[body["field"]]
+    body["status"] = http
+    return http, body
+
+
+class Notes:
+    """Footnotes collected while a page renders: each distinct citation gets a number once."""
+
+    def __init__(self):
+        self.items: list[dict] = []
+        self._index: dict[tuple, int] = {}
+
+    def add(self, cit: dict, provision: str | None = None, where: str | None = None) -> int:
+        key = (cit.get("source"), cit.get("quote"), cit.get("locator"), provision)
+        if key not in self._index:
+            self.items.append({**cit, "provision": provision, "where": where, "n": len(self.items) + 1})
+            self._index[key] = len(self.items)
+        return self._index[key]
+
+
+_SNIP = re.compile("\x02(.*?)\x03", re.S)
+
+
+def _marked(text: str | None) -> Markup:
+    """A search snippet: escaped, with the matched words (FTS5's markers) wrapped in <mark>."""
+    safe = str(escape(text or ""))
+    return Markup(_SNIP.sub(lambda m: f"<mark>{m.group(1)}</mark>", safe).replace("\x02", "").replace("\x03", ""))
+
+
+_BRIEF_BODY = re.compile(r"<body>(.*)</body>", re.S)
+
+
+def _brief_html(doc: dict) -> Markup:
+    """The assess renderer's HTML (every KB string escaped there), its sections only: no <style>, no <h1>."""
+    from allegiance.report.assess import render_html
+
+    body = _BRIEF_BODY.search(render_html(doc)).group(1)
+    body = re.sub(r"<h1>.*?</h1>", "", body, count=1, flags=re.S)
+    body = body.replace('id="fn-', 'id="brief-fn-').replace('href="#fn-', 'href="#brief-fn-')
+    body = body.replace('id="ref-', 'id="brief-ref-').replace('href="#ref-', 'href="#brief-ref-')
+    body = re.sub(r"<h2>", "<h3>", body).replace("</h2>", "</h3>")
+    return Markup(body)
+
+
+# ---------------------------------------------------------------------------------------------- the app
+
+def _prepare(held: Held) -> Held:
+    """What every page needs from one store, computed once: arrangements, search index, conflicted ids."""
+    with held.lock:
+        held.arrangements = list_arrangements(held.rules)
+        held.search = SearchIndex(held.store, held.arrangements["arrangements"])
+        held.conflicted = {s["id"] for c in conflicts(held.store)["conflicts"] for s in c["statements"]}
+        held.states = [dict(id=r[0], name=r[1]) for r in held.store.con.execute(
+            "SELECT id, name FROM entities WHERE type = 'state' ORDER BY name").fetchall()]
+    return held
+
+
+def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = None,
+               cache: Path | str | None = None, diagram_engine: str | None = None) -> FastAPI:
+    """The explorer over a compiled store (``store_path``), or over ``kb`` compiled into ``cache``.
+
+    ``diagram_engine``: ``"dot"``, ``"python"`` or None (dot when the binary exists).
+    """
+    app = FastAPI(title="allegiance web explorer", version="0.1.0",
+                  description="Alliances and neutrality, executable, sourced and time-aware. Every page has a "
+                              "JSON twin at the same path + `.json` with the library's answer.",
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app.state.held = _prepare(Held(open_locked(store_path=store_path, kb=kb, cache=cache)))
+    current: ContextVar[Held | None] = ContextVar("held", default=None)
+
+    def H() -> Held:  # noqa: N802 -- the snapshot this request started on
+        return current.get() or app.state.held
+
+    def swap(store_path: Path | str | None = None, *, kb: Path | str | None = None,
+             cache: Path | str | None = None) -> None:
+        """Serve another compiled store from now on (a rebuilt knowledge base), without failing a request:
+        requests under way finish on the old store, which is closed once the last of them is done."""
+        new = _prepare(Held(open_locked(store_path=store_path, kb=kb, cache=cache)))
+        old, app.state.held = app.state.held, new
+        old.retire()
+
+    app.state.swap = swap
+
+    def _enter() -> Held:
+        """The store a request runs on: the current one, held open for it (a swap may retire it meanwhile)."""
+        while True:
+            held = app.state.held
+            if held.acquire():
+                return held
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["marked"] = _marked
+    app.state.env = env
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):
+        try:
+            response = await call_next(request)
+        except Exception:  # the catch-all: never a traceback to the client
+            log.exception("unexpected error on %s", request.url.path)
+            response = _page_error(request, 500, {"error": "InternalError", "status": 500,
+                                                  "message": "something went wrong on our side"})
+        for k, v in SECURITY_HEADERS.items():
+            response.headers[k] = v
+        return response
+
+    def _wants_json(request: Request) -> bool:
+        return request.url.path.endswith(".json")
+
+    def _page_error(request: Request, code: int, body: dict) -> Response:
+        if _wants_json(request):
+            return SafeJSONResponse(body, status_code=code)
+        html = env.get_template("error.html").render(err=body, title=f"{code}: {body['error']}", notes=Notes(),
+                                                     request_path=request.url.path)
+        return HTMLResponse(html, status_code=code)
+
+    @app.exception_handler(AllegianceError)
+    async def _allegiance_error(request: Request, exc: AllegianceError):
+        code, body = error_body(exc)
+        return _page_error(request, code, body)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError):
+        errs = exc.errors()
+        first = errs[0] if errs else {}
+        loc = [str(x) for x in first.get("loc", ()) if x not in ("query", "path")]
+        field = loc[-1] if loc else None
+        value = first.get("input")
+        value = value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+        err = UsageError(f"{field or 'parameter'}: {first.get('msg', 'invalid')}", field=field,
+                         value=value if isinstance(value, str) and len(value) <= 80 else
+                         (value[:79] + "\u2026" if isinstance(value, str) else value),
+                         allowed=first.get("msg"))
+        code, body = error_body(err)
+        return _page_error(request, code, body)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        kind = {404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
+        msg = "no page at this address" if exc.status_code == 404 else str(exc.detail)
+        response = _page_error(request, exc.status_code, {"error": kind, "message": msg, "status": exc.status_code})
+        for k, v in (exc.headers or {}).items():  # e.g. Allow on a 405
+            response.headers[k] = v
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+        return _page_error(request, 500, {"error": "InternalError", "status": 500,
+                                          "message": "something went wrong on our side"})
+
+    def ask(fn: Callable, *args, **kw):
+        with H().lock:
+            return fn(*args, **kw)
+
+    def page(request: Request, template: str, data: dict, **extra) -> HTMLResponse:
+        notes = Notes()
+        h = H()
+        html = env.get_template(template).render(d=data, notes=notes, request_path=request.url.path,
+                                                 query=dict(request.query_params), **extra,
+                                                 arrangement_list=h.arrangements["arrangements"],
+                                                 state_list=h.states, conflicted=h.conflicted)
+        return HTMLResponse(html)
+
+    def twin(path: str, template: str, *, summary: str, extra: Callable[[dict], dict] | None = None) -> Callable:
+        """Register the decorated function at ``path + '.json'`` (its answer as JSON) and at ``path`` (the same
+        answer rendered by ``template``, with ``extra(answer)`` for what only the page needs)."""
+
+        def register(endpoint: Callable) -> Callable:
+            import inspect
+
+            sig = inspect.signature(endpoint)
+
+            async def as_json(**kw) -> SafeJSONResponse:
+                held = _enter()
+                token = current.set(held)
+                try:
+                    return SafeJSONResponse(await _run(endpoint, kw))
+                finally:
+                    current.reset(token)
+                    held.release()
+
+            async def as_html(request: Request, **kw) -> HTMLResponse:
+                held = _enter()
+                token = current.set(held)
+                try:
+                    data = await _run(endpoint, kw)
+                    more = extra(data) if extra else {}
+                    return page(request, template, data, **more)
+                finally:
+                    current.reset(token)
+                    held.release()
+
+            params = list(sig.parameters.values())
+            as_json.__signature__ = sig.replace(parameters=params)
+            req = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
+            as_html.__signature__ = sig.replace(parameters=[req, *params])
+            name = endpoint.__name__
+            as_json.__name__, as_html.__name__ = f"{name}_json", f"{name}_html"
+            app.add_api_route(path + ".json", as_json, methods=["GET"], response_class=SafeJSONResponse,
+                              responses=ERRORS, summary=summary + " (JSON)", tags=["json"],
+                              response_model=dict[str, Any])
+            app.add_api_route(path, as_html, methods=["GET"], response_class=HTMLResponse, responses=ERRORS_HTML,
+                              summary=summary, tags=["pages"])
+            return endpoint
+
+        return register
+
+    async def _run(endpoint, kw):
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(endpoint, **kw)
+
+    Q = lambda desc, **k: Query(None, max_length=MAX_PARAM, description=desc, **k)  # noqa: E731
+    DAY = lambda desc, **k: Query(k.pop("default", None), pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$",  # noqa: E731
+                                  description=desc + " (YYYY-MM-DD; empty: not given)", **k)
+
+    # ------------------------------------------------------------------------------------ home, search
+
+    @twin("/search", "search.html", summary="Search states, organisations, bodies, forces, arrangements, "
+                                                  "documents, sources and statements")
+    def search(q: str | None = Q("words to look for")) -> dict:
+        results = H().search.search(q or "")
+        from allegiance.web.search import terms
+
+        return {"q": q, "terms": terms(q or ""), "count": len(results), "results": results}
+
+    @app.get("/", response_class=HTMLResponse, summary="Home", tags=["pages"], responses=ERRORS_HTML)
+    def home(request: Request) -> HTMLResponse:
+        return page(request, "home.html", {"arrangements": H().arrangements["arrangements"],
+                                           "states": H().states})
+
+    # ------------------------------------------------------------------------------------ states
+
+    def _state_extra(data: dict) -> dict:
+        from allegiance.web.chart import posture_chart_svg
+
+        return {"brief_html": _brief_html(data["brief"]), "posture_svg": Markup(posture_chart_svg(data["changes"]))}
+
+    @twin("/states/{code}", "state.html", summary="A state's posture at a date: labels, criteria, "
+                                                        "evidence, assessments, memberships, timeline, brief, "
+                                                        "changes since the start of coverage",
+          extra=_state_extra)
+    def state(code: str, as_of: str = DAY("the day", default=...)) -> dict:
+        if len(code) > MAX_PARAM:
+            raise UsageError("state: too long", field="code", value=code[:60], allowed="a state code or name")
+        day = _day(_need(as_of, "as_of", "a day, YYYY-MM-DD"), "as_of")
+        with H().lock:
+            st = status(H().store, code, as_of=day)
+            start = date.fromisoformat(st["coverage"]["from"])
+            return {"status": st, "timeline": timeline(H().store, st["state"]),
+                    "brief": assess(H().store, st["state"], as_of=day),
+                    "changes": changes(H().store, st["state"], start=start, end=day)}
+
+    @app.get("/states", response_class=HTMLResponse, summary="States", tags=["pages"], responses=ERRORS_HTML)
+    def states(request: Request) -> HTMLResponse:
+        return page(request, "states.html", {"states": H().states})
+
+    # ------------------------------------------------------------------------------------ arrangements
+
+    def _arr_extra(data: dict) -> dict:
+        if not data["mode"]:
+            return {"svg": None}
+        bodies = data["vetoes"].get("bodies", [])
+        g = diagram.command_graph(data["command"], bodies)
+        if not g.nodes:  # e.g. a treaty regime with neither bodies nor forces: nothing to draw
+            return {"svg": None}
+        label = f"Command diagram of {data['arrangement']['name']} in {data['mode']}"
+        return {"svg": Markup(diagram.render_svg(g, engine=diagram_engine, label=label))}
+
+    @twin("/arrangements/{aid}", "arrangement.html",
+          summary="An arrangement at a date and in a readiness mode: diagram, command chains, decision rules, "
+                  "vetoes, voting power", extra=_arr_extra)
+    def arrangement(aid: str, mode: Mode | None = Query(None, description="readiness mode"),
+                    as_of: str | None = DAY("the day; default: the date it is described as of")) -> dict:
+        day = _day(as_of, "as_of")
+        mode = mode or None
+        key = (aid, mode, day)
+        with H().lock:
+            if key in H().answers:  # the store is read-only: an answer never changes (some take seconds)
+                return H().answers[key]
+            rules = H().rules
+            entry = next((a for a in H().arrangements["arrangements"] if a["id"] == aid), None)
+            if entry is None:
+                rules.arrangement(aid[:MAX_PARAM])  # raises the library's UnknownIdError
+            modes = entry["modes"]
+            if mode is not None and mode not in modes:
+                raise UsageError(f"mode {mode!r} is not a mode of {aid}", field="mode", value=mode,
+                                 allowed=", ".join(modes) or "none (this arrangement has no modes)")
+            mode = mode or (modes[0] if modes else None)
+            command = {f: who_commands(rules, f, arrangement=aid, mode=mode, as_of=day)
+                       for f in entry["forces"]} if mode else {}
+            ve = vetoes(rules, aid, as_of=day, mode=mode)
+            pw = {}
+            for b in entry["bodies"]:
+                try:
+                    pw[b] = power(rules, b, arrangement=aid, as_of=day)
+                except AllegianceError as exc:
+                    pw[b] = {"error": error_body(exc)[1]}
+            out = {"arrangement": entry, "mode": mode, "as_of": ve["as_of"], "as_of_basis": ve["as_of_basis"],
+                   "command": command, "vetoes": ve, "power": pw}
+            H().remember(key, out)
+            return out
+
+    @twin("/arrangements", "arrangements.html", summary="The arrangements the rules engine knows")
+    def arrangements_index() -> dict:
+        return H().arrangements
+
+    # ------------------------------------------------------------------------------------ ask
+
+    @twin("/can", "can.html", summary="Can an action happen, on whose consent: the answer and its proof")
+    def can_page(action: str | None = Q("an action id"), in_: str | None = Q("the arrangement", alias="in"),
+                 mode: Mode | None = Query(None, description="readiness mode"), as_of: str | None = DAY("the day"),
+                 consent: str | None = Q("comma-separated offices or states that consent"),
+                 abstain: str | None = Q("comma-separated players who abstain")) -> dict:
+        if action is None and in_ is None:
+            return {"form": True}
+        a = _need(action, "action", "an action id of the arrangement")
+        arr = _need(in_, "in", "an arrangement id")
+        day = _day(as_of, "as_of")
+        return ask(can, H().rules, a, arrangement=arr, mode=mode or None, as_of=day, consent=_list(consent),
+                   abstain=_list(abstain) or [])
+
+    @twin("/who-commands", "who_commands.html", summary="Who commands a force in a readiness mode")
+    def who_commands_page(force: str | None = Q("a force id"), in_: str | None = Q("the arrangement", alias="in"),
+                          mode: Mode | None = Query(None, description="readiness mode"),
+                          as_of: str | None = DAY("the day")) -> dict:
+        if force is None and in_ is None and mode is None:
+            return {"form": True}
+        f = _need(force, "force", "a force id of the arrangement")
+        arr = _need(in_, "in", "an arrangement id")
+        m = _need(mode, "mode", "peacetime, threatened-period or wartime")
+        return ask(who_commands, H().rules, f, arrangement=arr, mode=m, as_of=_day(as_of, "as_of"))
+
+    @twin("/verify", "verify.html", summary="Check a property of an arrangement in every mode and at every "
+                                                  "date a provision changes")
+    def verify_page(in_: str | None = Q("the arrangement", alias="in"),
+                    property: str | None = Q("a property id of the arrangement"),  # noqa: A002
+                    check: Literal["veto", "cannot-act-alone", "can-act-alone", "impossible", "possible", ""] | None = Query(
+                        None, description="a check to run instead of a named property"),
+                    state: str | None = Q("the state the check is about")) -> dict:
+        if in_ is None and property is None and check is None:
+            return {"form": True}
+        arr = _need(in_, "in", "an arrangement id")
+        if property is None and check is None:
+            raise UsageError("name a property of the arrangement, or describe one with check and state",
+                             field="property", allowed="a property id")
+        return ask(verify, H().rules, arr, property or None, check=check or None, state=state or None,
+                   actions=[], effects=[], territory=None)
+
+    @twin("/diff", "diff.html", summary="Two designs compared point by point")
+    def diff_page(a: str | None = Q("the first arrangement"), b: str | None = Q("the arrangement to compare it with"),
+                  state: str | None = Q("show the changes for this state only"),
+                  as_of_a: str | None = DAY("date for a"), as_of_b: str | None = DAY("date for b")) -> dict:
+        if a is None and b is None:
+            return {"form": True}
+        x = _need(a, "a", "an arrangement id")
+        y = _need(b, "b", "an arrangement id")
+        return ask(diff, H().rules, x, y, as_of_a=_day(as_of_a, "as_of_a"), as_of_b=_day(as_of_b, "as_of_b"),
+                   state=state or None)
+
+    # ------------------------------------------------------------------------------------ facts
+
+    @twin("/timeline", "timeline.html", summary="Everything recorded about a state, in date order")
+    def timeline_page(state: str | None = Q("a state code or name"), from_: str | None = DAY("earliest day", alias="from"),
+                      to: str | None = DAY("latest day"),
+                      kind: Literal["fact", "assessment", ""] | None = Query(None, description="show only facts or assessments (a filter of the page; the JSON twin is the whole timeline)"),
+                      predicate: str | None = Q("show only this predicate (page filter)")) -> dict:
+        if state is None:
+            return {"form": True}
+        s = _need(state, "state", "a state code or name")
+        lo, hi = _day(from_, "from"), _day(to, "to")
+        if lo and hi and hi < lo:
+            raise UsageError(f"to {hi} is before from {lo}", field="to", value=to, allowed=f"a day on or after {lo}")
+        if kind not in (None, "", "fact", "assessment"):
+            raise UsageError(f"kind {kind!r} is not a statement kind", field="kind", value=kind,
+                             allowed="fact or assessment")
+        return ask(timeline, H().store, s, start=lo, end=hi)
+
+    @twin("/sources/{source_id}", "source.html", summary="A source, its footnotes and what cites it")
+    def source(source_id: str) -> dict:
+        if len(source_id) > MAX_PARAM:
+            raise UnknownIdError("unknown source (id too long)", field="id", value=source_id[:60])
+        return ask(get_source, H().store, source_id)
+
+    @twin("/sources", "sources.html", summary="Every source")
+    def sources() -> dict:
+        return ask(list_sources, H().store)
+
+    @twin("/conflicts", "conflicts.html", summary="Where sources disagree (both kept)")
+    def conflicts_page() -> dict:
+        return ask(conflicts, H().store)
+
+    @twin("/statements/{sid}", "statement.html", summary="One statement with its sources")
+    def statement(sid: str) -> dict:
+        if len(sid) > MAX_PARAM:
+            raise UnknownIdError("unknown statement (id too long)", field="id", value=sid[:60])
+        found = ask(statements_by_id, H().store, [sid])
+        if not found:
+            raise UnknownIdError(f"unknown statement {sid!r}", field="id", value=sid)
+        return {"statement": found[0]}
+
+    app.state.close = lambda: app.state.held.close()
+    return app
