@@ -10,6 +10,7 @@ import sys
 import time
 
 import httpx
+import pytest
 
 from allegiance.web import serve
 
@@ -58,3 +59,52 @@ def test_worker_factory_opens_the_compiled_store(web_app, monkeypatch):
         assert TestClient(app).get("/arrangements.json").json()["count"] >= 1
     finally:
         app.state.close()
+
+
+def test_the_serve_command_starts_the_explorer_on_loopback(tmp_path):
+    """`allegiance serve` as a user runs it: a real process, a real socket on 127.0.0.1, then stopped."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ALLEGIANCE_CACHE": str(tmp_path / "cache")}
+    proc = subprocess.Popen([sys.executable, "-m", "allegiance.cli", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/states/BLR.json?as_of=2020-07-01",
+                                            timeout=10) as r:
+                    body, headers = r.read(), r.headers
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                assert time.monotonic() < deadline, "the explorer did not answer within 90 s"
+                time.sleep(0.5)
+        assert b'"status"' in body and "default-src 'self'" in headers["Content-Security-Policy"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.parametrize("args, flag", [(["--port", "0"], "--port"), (["--port", "70000"], "--port"),
+                                        (["--workers", "0"], "--workers")])
+def test_serve_refuses_a_port_or_worker_count_that_cannot_work(args, flag):
+    from typer.testing import CliRunner
+
+    from allegiance.cli import app
+
+    r = CliRunner().invoke(app, ["serve", *args])
+    assert r.exit_code == 2 and r.stderr.startswith(f"error: {flag}:") and "Traceback" not in r.output

@@ -10,8 +10,8 @@ The package: ``_common`` (options, global state, output, the one error
 mapping, opening the stores) and one module per group of commands:
 ``facts`` (check, timeline, facts, sources, conflicts), ``rules``
 (arrangements, can, who-commands, vetoes, power, diff, verify), ``status``
-(status, compare, changes, assess) and ``measure`` (data, align, cohesion,
-ideal).
+(status, compare, changes, assess), ``measure`` (data, align, cohesion,
+ideal) and ``web`` (serve).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Optional
 
 import typer
 
-from allegiance.cli import facts, measure, rules, status
+from allegiance.cli import facts, measure, rules, status, web
 from allegiance.cli._common import Globals
 
 __all__ = ["app", "main", "command_names"]
@@ -66,7 +66,7 @@ def _main(
     ctx.obj = Globals(kb=kb, cache=cache)
 
 
-for _module in (facts, rules, status, measure):
+for _module in (facts, rules, status, measure, web):
     _module.register(app)
 
 
