@@ -96,3 +96,21 @@ def test_statements_by_id(small_store):
     assert [s["id"] for s in q.statements_by_id(small_store, ["summit-2006", "no-troops"])] == ["summit-2006", "no-troops"]
     with pytest.raises(UnknownIdError):
         q.statements_by_id(small_store, ["nope"])
+
+
+def test_one_statement_span_is_the_same_as_in_the_full_map(shipped_store):
+    """statement_span (read one row) and statement_spans (read them all) give one answer, supersession included."""
+    from datetime import date
+
+    from allegiance.facts.query import statement_span, statement_spans
+
+    ids = ["rus-no-troops-stationed-blr-2020", "blr-sco-observer", "blr-territory-used-invasion-2022"]
+    full = statement_spans(shipped_store)
+    shipped_store.cache.pop("spans")
+    for sid in ids:
+        assert statement_span(shipped_store, sid) == full[sid]
+    # the 2020 statement is superseded from 10 February 2022: the span says no from then on
+    assert statement_span(shipped_store, ids[0]).holds(date(2022, 3, 1)) == "no"
+    assert statement_span(shipped_store, ids[0]).holds(date(2021, 3, 1)) == "yes"
+    with pytest.raises(UnknownIdError):
+        statement_span(shipped_store, "no-such-statement")

@@ -26,6 +26,7 @@ __all__ = [
     "conflicts",
     "statements_by_id",
     "statement_spans",
+    "statement_span",
 ]
 
 _SRC_COLS = ("id, type, title, author, outlet, date, url, accessed, locator, cited_in, note, seed, language, "
@@ -151,6 +152,29 @@ def statement_spans(store: Store) -> dict[str, Span]:
             spans[sid] = Span(f_lo, f_hi, u_lo, u_hi, bool(instant)).superseded_by(by_old.get(sid))
         store.cache["spans"] = spans
     return spans
+
+
+def statement_span(store: Store, sid: str) -> Span:
+    """One statement's valid time, supersessions included, without reading every statement's.
+
+    The rules layer asks this of the few statements its provisions rest on (``holds:``); on a large
+    knowledge base that is a few rows, not :func:`statement_spans`' every row.
+    """
+    full = store.cache.get("spans")
+    if full is not None:
+        if sid not in full:
+            raise UnknownIdError(f"unknown statement {sid!r}", value=sid, field="statement")
+        return full[sid]
+    part = store.cache.setdefault("span-of", {})
+    span = part.get(sid)
+    if span is None:
+        row = store.con.execute("SELECT from_lo, from_hi, until_lo, until_hi, instant FROM statements WHERE id = ?",
+                                [sid]).fetchone()
+        if row is None:
+            raise UnknownIdError(f"unknown statement {sid!r}", value=sid, field="statement")
+        starts = [(lo, hi, known) for old, _new, lo, hi, known in _supersessions(store) if old == sid]
+        span = part[sid] = Span(*row[:4], bool(row[4])).superseded_by(starts)
+    return span
 
 
 def statements_by_id(store: Store, ids: list[str]) -> list[dict[str, Any]]:

@@ -34,13 +34,10 @@ class Rules:
     """The loaded arrangements over a facts store, with the caches answers share."""
 
     def __init__(self, store, book: Rulebook):
-        from allegiance.facts.query import statement_spans
-
         self.store = store
         self.book = book
         self.cat = book.catalog
         self.memo = Memo()
-        self.spans = statement_spans(store)  # statement id -> Span (supersessions included)
         self._games: dict[str, Game] = {}
         self._state_players: dict[str, dict[str, list[str]]] = {}
         self._statement_citations: dict[str, Sources] = {}
@@ -66,7 +63,9 @@ class Rules:
 
     def statement_holds(self, sid: str, day: date) -> str:
         """``yes``, ``possibly`` or ``no``: the facts layer's one answer (supersession honoured)."""
-        return self.spans[sid].holds(day)
+        from allegiance.facts.query import statement_span
+
+        return statement_span(self.store, sid).holds(day)
 
     def evidence(self, arr: LoadedArrangement, rec) -> Sources:
         """The citations of a record of ``arr``: those of its ``basis`` statements, then its own ``sources``."""
