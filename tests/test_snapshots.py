@@ -29,8 +29,8 @@ def test_every_command_has_a_pinned_text():
 
     pinned = {" ".join(a for a in c.args[:2] if not a.startswith("-")) for c in PINNED}
     pinned = {p if p.split()[0] == "data" else p.split()[0] for p in pinned}
-    # check: tests/cli/test_facts.py; data import: below; serve starts a server, whose pages are pinned by the
-    # web tests (tests/web/)
+    # check: tests/cli/test_facts.py; data import: below; serve starts a server, whose pages are checked by
+    # tests/web/ (not snapshots: their HTML is parsed and audited)
     untested = set(command_names()) - pinned - {"check", "data import", "serve"}
     assert not untested
     formats = {c.args[c.args.index("--format") + 1] for c in PINNED if "--format" in c.args}
