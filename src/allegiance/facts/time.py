@@ -87,7 +87,9 @@ def _from_struct(st, text: str) -> date:
         # silently answer for year 1
         raise DateError(f"{text!r} is before year 1: allegiance works with days from 0001-01-01 to 9999-12-31",
                         value=text, allowed="a date from year 1 to 9999")
-    y = min(y, 9999)
+    if y > 9999:
+        raise DateError(f"{shorten(text)} is after year 9999: allegiance works with days from 0001-01-01 to "
+                        f"9999-12-31", value=text, allowed="a date from year 1 to 9999")
     d = min(d, calendar.monthrange(y, m)[1])
     return date(y, m, d)
 
