@@ -6,6 +6,7 @@ HTML is self-contained. The file's extension chooses the format.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,26 @@ def alignment_chart(result: dict[str, Any]):
     )
 
 
+class _ScriptSafeJSON(json.JSONEncoder):
+    """JSON that can stand inside an HTML ``<script>`` element: ``<``, ``>`` and ``&`` written as ``\\u`` escapes.
+
+    The chart's data (state and bloc names from the knowledge base, dataset values) is embedded in the HTML
+    file as a JavaScript literal; a name containing ``</script>`` would otherwise end the element and what
+    follows would run. The escapes decode to the same characters in JavaScript, so the chart is unchanged.
+    """
+
+    def encode(self, o: Any) -> str:
+        return super().encode(o).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _save(chart, path: Path, ext: str) -> None:
+    """Write ``chart`` to ``path`` as PNG, SVG or HTML (self-contained, its data script-safe)."""
+    if ext == ".html":
+        chart.save(str(path), format="html", inline=True, json_kwds={"cls": _ScriptSafeJSON})
+    else:
+        chart.save(str(path), format=ext[1:], scale_factor=2 if ext == ".png" else 1)
+
+
 def save_chart(chart, path: Path | str) -> Path:
     """Write ``chart`` as PNG, SVG or HTML, chosen by the file's extension."""
     path = Path(path)
@@ -61,10 +82,7 @@ def save_chart(chart, path: Path | str) -> Path:
     if ext not in FORMATS:
         raise UsageError(f"{shorten(str(path))}: unknown chart format {ext or '(none)'!r}; expected .png, .svg or .html",
                          value=str(path), field="plot", allowed=", ".join(FORMATS))
-    if ext == ".html":
-        chart.save(str(path), format="html", inline=True)
-    else:
-        chart.save(str(path), format=ext[1:], scale_factor=2 if ext == ".png" else 1)
+    _save(chart, path, ext)
     return path
 
 
@@ -106,7 +124,7 @@ def plot_ideal_points(rows: list[dict], path: Path | str, *, level: float = 0.95
         title=title or "Ideal points from UN General Assembly votes",
     )
     p.parent.mkdir(parents=True, exist_ok=True)
-    chart.save(str(p))
+    _save(chart, p, p.suffix.lower())
     return p
 
 
