@@ -38,7 +38,7 @@ IDS = {"source_id", "action", "arrangement", "force", "body", "a", "b", "prop", 
 #: Parameters not walked here: files, free text, numbers, flags (each has its own tests).
 OTHER = {"seeds", "path", "version", "plot", "data", "output", "first", "last", "all_states", "force", "strict",
          "gpu", "ideal_points", "as_json",
-         "host", "port", "workers"}  # serve's: an address and numbers (port and workers: tests/web/test_serve.py)
+         "host", "port", "workers", "replace"}  # serve's: an address and numbers (port and workers: tests/web/test_serve.py)
 
 LONG = "Q" * 10_000
 BAD = {

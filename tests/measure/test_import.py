@@ -59,7 +59,7 @@ def test_reimport_is_a_no_op_and_force_replaces_identically(data):
 def test_a_changed_file_replaces_the_old_one(data, tmp_path):
     import_dataset(data, "unvotes_published", FIX / "published.csv")
     smaller = _copy(tmp_path, "published.csv", lambda t: "\n".join(t.splitlines()[:21]) + "\n")
-    r = import_dataset(data, "unvotes_published", smaller)
+    r = import_dataset(data, "unvotes_published", smaller, replace=True)  # smaller: replace must be said
     assert r["status"] == "replaced" and r["dataset"]["rows"] == 20
     assert data.con.execute("SELECT max(rcid) FROM votes_published").fetchone()[0] == 5
 
@@ -242,3 +242,19 @@ def test_the_store_survives_reopening(tmp_path):
 def test_reading_a_store_that_does_not_exist_says_what_to_import(tmp_path):
     with pytest.raises(DataMissingError, match="allegiance data import un_votes"):
         open_data(tmp_path / "none.duckdb")
+
+
+def test_a_smaller_file_does_not_silently_replace_a_dataset(data, tmp_path):
+    """Issue 12: 870,109 rows were replaced by 2,000 with only "replaced: 2,000 rows". Now it needs replace."""
+    full = import_dataset(data, "un_votes", FIX / "fx_un_votes.csv")
+    assert full["previous"] is None and full["status"] == "imported"
+    lines = (FIX / "fx_un_votes.csv").read_text(encoding="utf-8").splitlines()
+    part = tmp_path / "part.csv"
+    part.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"has 2 rows where the imported un_votes has .* nothing imported") as err:
+        import_dataset(data, "un_votes", part)
+    assert err.value.field == "replace"
+    assert data.dataset("un_votes")["rows"] == full["dataset"]["rows"]  # untouched
+    r = import_dataset(data, "un_votes", part, replace=True)
+    assert r["status"] == "replaced" and r["dataset"]["rows"] == 2
+    assert r["previous"]["rows"] == full["dataset"]["rows"] and r["previous"]["sha256"] == full["dataset"]["sha256"]

@@ -61,19 +61,22 @@ def data_import(
     version: Optional[str] = typer.Option(None, "--version", help="The dataset's version or release, to record."),
     force: bool = typer.Option(False, "--force", help="Re-import even if this exact file is already imported."),
     strict: bool = typer.Option(False, "--strict", help="Refuse the file if any row has even a warning."),
+    replace: bool = typer.Option(False, "--replace",
+                                 help="Import it even if it has fewer rows than the dataset already imported."),
     data: Optional[Path] = DATA,
     as_json: bool = JSON,
 ) -> None:
     """Import a dataset file: every row checked, all or nothing; the same file twice changes nothing.
 
-    Bad rows are listed as FILE:LINE: FIELD: MESSAGE and nothing is imported.
+    Bad rows are listed as FILE:LINE: FIELD: MESSAGE and nothing is imported. A file smaller than the
+    dataset already imported (a partial download) is refused unless --replace is given.
 
     Example: allegiance data import un_votes ../shared/data/unvotes/un_votes.csv.gz
     """
     from allegiance.measure.data.importer import import_dataset
 
     with open_data(data, read_only=False) as store:
-        emit(import_dataset(store, kind, path, version=version, force=force, strict=strict), as_json,
+        emit(import_dataset(store, kind, path, version=version, force=force, strict=strict, replace=replace), as_json,
              _render("import"))
 
 

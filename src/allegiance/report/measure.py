@@ -35,6 +35,10 @@ def render_import(r: dict[str, Any]) -> str:
              f"  coverage: {_coverage(d['coverage'])}"]
     if d["version"]:
         lines.append(f"  version: {d['version']}")
+    prev = r.get("previous")
+    if prev and r["status"] == "replaced":
+        lines.append(f"  before: {prev['rows']:,} rows from {prev['source_file']} (sha256 {prev['sha256'][:16]}…), "
+                     f"imported {prev['imported_at']}; now {d['rows'] - prev['rows']:+,} rows")
     if r["warnings"]:
         shown = len(r["problems"])
         lines.append(f"  {r['warnings']:,} warning(s): values stored as missing"

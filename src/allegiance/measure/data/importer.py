@@ -27,7 +27,7 @@ from typing import Any
 
 import duckdb
 
-from allegiance.errors import DataError, DataImportError, Problem
+from allegiance.errors import DataError, DataImportError, Problem, UsageError
 from allegiance.measure.data import codes
 from allegiance.measure.data.formats import Kind, get_kind, guess_kind
 from allegiance.measure.data.store import SOURCES, DataStore
@@ -81,11 +81,15 @@ def _file_format(path: Path) -> str:
 
 
 def import_dataset(data: DataStore, kind: str, path: Path | str, *, version: str | None = None,
-                   force: bool = False, strict: bool = False) -> dict[str, Any]:
+                   force: bool = False, strict: bool = False, replace: bool = False) -> dict[str, Any]:
     """Import ``path`` as dataset ``kind``; returns a report (docs/json.md, ``data import``).
 
     Raises DataImportError (with every located problem, up to MAX_REPORTED)
     when the file is not that kind or a row has an error; nothing changes then.
+    A file with fewer rows than the dataset already imported (a partial
+    download, a sample) is refused with a UsageError unless ``replace`` is
+    given: it would silently shrink the dataset. The report's ``previous``
+    says what was there before (``null`` for a first import).
     """
     if data.read_only:
         raise DataError("the data store is open read-only")
@@ -97,7 +101,7 @@ def import_dataset(data: DataStore, kind: str, path: Path | str, *, version: str
     sha = _sha256(path)
     before = data.dataset(spec.name)
     if before is not None and before["sha256"] == sha and not force:
-        return _report(spec, "unchanged", data.dataset(spec.name), [], 0)
+        return _report(spec, "unchanged", data.dataset(spec.name), [], 0, before)
 
     con = data.con
     # Staging and checking touch only this connection's TEMP tables, so they run before the transaction:
@@ -120,6 +124,14 @@ def import_dataset(data: DataStore, kind: str, path: Path | str, *, version: str
         _drop_temp(con)
         shown = errors if not strict else sorted(errors + warnings, key=lambda p: p.line)[:MAX_REPORTED]
         raise DataImportError(f"{path.name}: {n_err} bad row(s); nothing imported (first: {shown[0]})", shown, n_err)
+    if before is not None and not replace:
+        new_rows = con.execute("SELECT count(*) FROM _parsed").fetchone()[0]
+        if new_rows < before["rows"]:
+            _drop_temp(con)
+            raise UsageError(f"{path.name} has {new_rows:,} rows where the imported {spec.name} has "
+                             f"{before['rows']:,} (from {before['source_file']}): importing it would shrink the "
+                             f"dataset; nothing imported. Set replace to import it anyway", value=str(path),
+                             field="replace", allowed=f"a file of at least {before['rows']:,} rows, or replace")
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"CREATE OR REPLACE TABLE {spec.name} AS SELECT CAST(_line AS INTEGER) AS line, "
@@ -147,7 +159,7 @@ def import_dataset(data: DataStore, kind: str, path: Path | str, *, version: str
     finally:
         _drop_temp(con)
     status = "replaced" if before is not None else "imported"
-    return _report(spec, status, data.dataset(spec.name), warnings, n_warn)
+    return _report(spec, status, data.dataset(spec.name), warnings, n_warn, before)
 
 
 def _drop_temp(con) -> None:
@@ -155,11 +167,13 @@ def _drop_temp(con) -> None:
         con.execute(f"DROP TABLE IF EXISTS {tmp}")
 
 
-def _report(spec: Kind, status: str, row: dict | None, warnings: list[Problem], n_warn: int) -> dict[str, Any]:
+def _report(spec: Kind, status: str, row: dict | None, warnings: list[Problem], n_warn: int,
+            before: dict | None) -> dict[str, Any]:
     return {
         "kind": spec.name,
         "status": status,
         "dataset": row and {k: v for k, v in row.items() if k != "citation"},
+        "previous": before and {k: before[k] for k in ("source_file", "sha256", "rows", "version", "imported_at")},
         "warnings": n_warn,
         "problems": [{"file": p.file, "line": p.line, "field": p.field, "message": p.message} for p in warnings],
     }
