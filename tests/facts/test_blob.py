@@ -62,6 +62,15 @@ def test_a_changed_knowledge_base_rebuilds_and_prunes_its_blobs(tmp_path):
         assert s2.rebuilt
         s2.blob("toy", lambda: build(s2))
     assert len(calls) == 2
+    # the old version's blobs stay as long as its database may be in use (another checkout), and go with it
+    assert all(p.exists() for p in old) and len(list(cache.glob("kb-*.toy-*.pickle"))) == 2
+    from allegiance.facts.store import STALE_AFTER_S
+
+    week = time.time() - STALE_AFTER_S - 60
+    for p in old + [s1.path]:
+        os.utime(p, (week, week))
+    with open_store(kb, cache_dir=cache):
+        pass
     assert not any(p.exists() for p in old) and len(list(cache.glob("kb-*.toy-*.pickle"))) == 1
 
 

@@ -28,6 +28,18 @@ def test_changed_yaml_rebuilds_and_prunes_the_old_database(tmp_path):
         assert s2.rebuilt and s2.path != s1.path
         ids = {r[0] for r in s2.con.execute("SELECT id FROM statements").fetchall()}
         assert "summit-2002b" in ids and len(ids) == n1
+    # the old version's file stays while another process (another checkout) may still use it ...
+    assert s1.path.exists()
+    # ... and goes once it has been unused for a week
+    import os
+    import time
+
+    from allegiance.facts.store import STALE_AFTER_S
+
+    week = time.time() - STALE_AFTER_S - 60
+    os.utime(s1.path, (week, week))
+    with open_store(kb, cache_dir=cache):
+        pass
     assert not s1.path.exists()
 
 
@@ -52,7 +64,8 @@ def test_interrupted_compile_leaves_nothing_behind(tmp_path, monkeypatch):
     cache = tmp_path / "c"
     with pytest.raises(KeyboardInterrupt):
         open_store(FIXTURE_KB, cache_dir=cache)
-    assert list(cache.iterdir()) == []
+    # no database, half-built or whole, and no build file; only the (empty) lock file that serialises builds
+    assert [p.name for p in cache.iterdir() if not p.name.endswith(".lock")] == []
 
 
 def test_tables_and_involvement(small_store):

@@ -255,7 +255,10 @@ def open_kb():
     from allegiance.facts.store import open_store
 
     g = globals_()
-    return open_store(g.kb, cache_dir=g.cache)
+    store = open_store(g.kb, cache_dir=g.cache)
+    if store.notice:
+        typer.echo(f"warning: {store.notice}", err=True)
+    return store
 
 
 def open_rules(store):

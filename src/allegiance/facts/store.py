@@ -5,7 +5,12 @@ the YAML files; the compiled database for that checksum lives in the cache
 directory as ``kb-<checksum>.duckdb``. If it is missing the knowledge base is
 loaded, validated and compiled into a temporary file that is renamed into
 place only when complete, so a failed or interrupted build leaves nothing
-behind and a changed YAML file always gets a fresh database. The checksum is
+behind and a changed YAML file always gets a fresh database. Builds are
+serialised by a lock file per database (concurrent openers compile once); a
+damaged database (garbage, truncated) is rebuilt; databases of other versions
+are removed only once unused for a week (two checkouts or ``--kb`` directories
+can share a cache); a cache that cannot be written gives an in-memory build
+and a ``notice``. The checksum is
 remembered in a small manifest beside the database, by each file's size and
 times, so a warm call stats the files instead of reading them
 (:mod:`allegiance.facts.digest`).
@@ -79,6 +84,7 @@ class Store:
     path: Path | None  # None for an in-memory store
     rebuilt: bool = False
     cache: dict = field(default_factory=dict)  # small lookups kept for the connection's life
+    notice: str | None = None  # something the user should know (e.g. the cache was not writable)
 
     def close(self) -> None:
         self.con.close()
@@ -171,15 +177,96 @@ def open_store(kb_dir: Path | str | None = None, *, cache_dir: Path | str | None
     if fresh:
         digest = compute()
     path = cache / f"kb-{digest[:20]}.duckdb"
-    rebuilt = False
-    if not path.exists():
-        _build(kb_dir, path)
-        rebuilt = True
-        _prune(cache, keep=path)
+    try:
+        con, rebuilt = _open_compiled(kb_dir, path)
+    except _CacheUnwritable as exc:
+        return _in_memory_fallback(kb_dir, digest, exc)
     if fresh:  # only beside a database that exists: a failed build leaves nothing behind
-        remember(manifest, files, stats, digest)
-    con = duckdb.connect(str(path), read_only=True)
+        with contextlib.suppress(OSError):
+            remember(manifest, files, stats, digest)
     return Store(con, digest, path, rebuilt=rebuilt)
+
+
+class _CacheUnwritable(Exception):
+    """The cache directory cannot hold a compiled database (read-only, not a directory, full)."""
+
+
+#: Compiled databases of other versions of the knowledge base are removed once unused for this long; a
+#: build left behind by a killed process, once this old. Never sooner: another process (another checkout,
+#: another --kb) may be about to open them.
+STALE_AFTER_S = 7 * 24 * 3600
+ABANDONED_BUILD_AFTER_S = 3600
+
+
+def _open_compiled(kb_dir: Path, path: Path) -> tuple[duckdb.DuckDBPyConnection, bool]:
+    """Open ``path`` read-only, building it first if it is missing, and rebuilding it if it is damaged.
+
+    Builds are serialised by a lock file per database, so concurrent processes asking for the same knowledge
+    base compile it once; processes asking for other versions are not blocked and lose nothing (other
+    versions' files are only removed once stale, see :func:`_prune`).
+    """
+    rebuilt = False
+    for attempt in (1, 2):
+        if not path.exists():
+            with _build_lock(path):
+                if not path.exists():  # another process may have built it while we waited
+                    try:
+                        _build(kb_dir, path)
+                    except OSError as exc:
+                        raise _CacheUnwritable(f"cannot write the compiled knowledge base to {path.parent}: "
+                                               f"{exc.strerror or exc}") from None
+                    rebuilt = True
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+            con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            with contextlib.suppress(OSError):  # "last used", for _prune: access times are not kept everywhere
+                os.utime(path)
+            _prune(path.parent, keep=path)  # a glob and a stat per file: cheap beside the open
+            return con, rebuilt
+        except (duckdb.Error, OSError):
+            if attempt == 2:
+                raise
+            # garbage, a truncated file, or another program's file under our name: set it aside and rebuild
+            with _build_lock(path):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                for blob in path.parent.glob(f"{path.stem}.*.pickle"):
+                    with contextlib.suppress(OSError):
+                        blob.unlink()
+    raise AssertionError("unreachable")
+
+
+@contextlib.contextmanager
+def _build_lock(path: Path):
+    """An exclusive lock on ``<path>.lock`` (fcntl where available), held while ``path`` is built or replaced."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path.with_suffix(".lock"), "a+b")
+    except OSError as exc:
+        raise _CacheUnwritable(f"cannot write to the cache directory {path.parent}: {exc.strerror or exc}") from None
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: builds are still atomic, only not serialised
+            fcntl = None
+        if fcntl is not None:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        yield
+    finally:
+        fh.close()
+
+
+def _in_memory_fallback(kb_dir: Path, digest: str, why: Exception) -> Store:
+    """The knowledge base compiled in memory, when the cache cannot be written: slower, but it answers."""
+    from allegiance.facts.load import gc_paused, load_kb
+
+    con = duckdb.connect(":memory:")
+    with gc_paused():
+        _compile_into(con, load_kb(kb_dir))
+    store = Store(con, digest, None, rebuilt=True)
+    store.notice = (f"{why}; compiled in memory for this run (set --cache or ALLEGIANCE_CACHE to a writable "
+                    f"directory to keep it)")
+    return store
 
 
 _COMPILER_FILES = ("store.py", "load.py", "model.py", "predicates.py", "time.py", "digest.py")
@@ -210,11 +297,26 @@ def _manifest(cache: Path, kb_dir: Path) -> Path:
 
 
 def _prune(cache: Path, keep: Path) -> None:
-    """Remove databases compiled from earlier versions of the YAML, and the blobs kept beside them."""
+    """Remove compiled databases of other knowledge-base versions (and their blobs and locks) unused for a week,
+    and builds abandoned by a killed process for an hour.
+
+    Never a file another process may be about to open: two checkouts, or two ``--kb`` directories, share one
+    cache, and each keeps its own compiled file (named by its content) until it has gone unused.
+    """
+    import time
+
+    now = time.time()
     for old in cache.glob("kb-*"):
-        if old.name.split(".", 1)[0] != keep.stem:
-            with contextlib.suppress(OSError):  # another process may hold it open; it is only a cache
+        if old.name.split(".", 1)[0] == keep.stem:
+            continue
+        with contextlib.suppress(OSError):
+            st = old.stat()
+            if now - max(st.st_mtime, st.st_atime) > STALE_AFTER_S:
                 old.unlink()
+    for build in cache.glob(".kb-build-*"):
+        with contextlib.suppress(OSError):
+            if now - build.stat().st_mtime > ABANDONED_BUILD_AFTER_S:
+                build.unlink()
 
 
 def _build(kb_dir: Path, path: Path) -> None:
