@@ -104,3 +104,17 @@ def test_every_command_is_documented_with_an_example():
     for name in command_names():
         doc = _callback(name).__doc__ or ""
         assert "Example: allegiance " in doc, f"command {name!r} lacks a docstring example"
+
+
+def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys):
+    """Ctrl-C while a command works gives one line, no traceback, exit 130 (the shell's code for SIGINT)."""
+    import allegiance.cli as cli
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "app", interrupted)
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    err = capsys.readouterr().err
+    assert done.value.code == 130 and err.startswith("error: interrupted") and len(err.strip().splitlines()) == 1

@@ -82,6 +82,10 @@ def main() -> None:
     """Entry point of the ``allegiance`` script."""
     try:
         app()
+    except KeyboardInterrupt:  # Ctrl-C: imports and compiles are all-or-nothing, so nothing is half-done
+        print("error: interrupted; nothing was left half-done (imports and compiles are all or nothing)",
+              file=sys.stderr)
+        sys.exit(130)
     except BrokenPipeError:  # e.g. `allegiance timeline BLR | head`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
