@@ -257,3 +257,19 @@ def test_seed_quotes_are_checked(tmp_path):
     (seeds / "seed.txt").unlink()
     (p,) = check_seed_quotes(kb, seeds)
     assert "not found in" in p.message
+
+
+def test_a_yml_file_and_a_dangling_link_are_reported_not_skipped(tmp_path):
+    """`check` used to ignore both, so a knowledge base could silently miss a file."""
+    import os
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "a.yaml").write_text(yaml.safe_dump(BASE, sort_keys=False), encoding="utf-8")
+    (kb / "more.yml").write_text("topic: more\n", encoding="utf-8")
+    os.symlink(tmp_path / "nowhere.yaml", kb / "gone.yaml")
+    with pytest.raises(KnowledgeBaseError) as err:
+        load_kb(kb)
+    found = {(p.file, p.field): p.message for p in err.value.problems}
+    assert "rename it to more.yaml" in found[("more.yml", "(file)")]
+    assert "cannot read it" in found[("gone.yaml", "(file)")]

@@ -42,8 +42,15 @@ def default_kb_dir() -> Path:
 
 
 def kb_files(directory: Path) -> list[Path]:
-    """The YAML files of a knowledge base, sorted by name (subdirectories such as ``arrangements`` are not read)."""
-    return sorted(p for p in Path(directory).glob("*.yaml") if p.is_file())
+    """The YAML files of a knowledge base, sorted by name (subdirectories such as ``arrangements`` are not read).
+
+    ``*.yml`` files and links that lead nowhere are listed too, so that the loader reports them rather than
+    a knowledge base silently missing a file.
+    """
+    d = Path(directory)
+    if not d.is_dir():
+        return []
+    return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and (p.is_file() or p.is_symlink()))
 
 
 def kb_digest(directory: Path) -> str:
@@ -51,7 +58,10 @@ def kb_digest(directory: Path) -> str:
     h = hashlib.sha256(f"allegiance-kb/{SCHEMA_VERSION}\n".encode())
     for p in kb_files(directory):
         h.update(p.name.encode() + b"\0")
-        h.update(p.read_bytes())
+        try:
+            h.update(p.read_bytes())
+        except OSError:  # unreadable or a dangling link: the loader reports it; the checksum only notes it
+            h.update(b"\0(unreadable)")
         h.update(b"\0")
     return h.hexdigest()
 
@@ -59,7 +69,11 @@ def kb_digest(directory: Path) -> str:
 def _stats(paths: Iterable[Path]) -> list[list]:
     out = []
     for p in paths:
-        st = os.stat(p)
+        try:
+            st = os.stat(p)
+        except OSError:  # a dangling link: never remembered, so always re-checked (and reported by the loader)
+            out.append([str(p), -1, time.time_ns(), 0, 0])
+            continue
         out.append([str(p), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
     return out
 

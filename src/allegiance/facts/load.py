@@ -178,10 +178,16 @@ def _load(directory: Path, depth: int | None) -> KnowledgeBase:
 
     for path in files:
         file = path.name
+        if path.suffix == ".yml":
+            out.add(file, 1, "(file)", f"knowledge-base files end in .yaml; rename it to {path.stem}.yaml")
+            continue
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             out.add(file, 1, "(encoding)", f"not UTF-8 text: {exc.reason} at byte {exc.start}")
+            continue
+        except OSError as exc:  # unreadable, or a link that leads nowhere
+            out.add(file, 1, "(file)", f"cannot read it: {exc.strerror or exc}")
             continue
         data, lines, problems = read_yaml(text, file, depth=depth)
         out.problems.extend(problems)
