@@ -273,3 +273,18 @@ def test_a_yml_file_and_a_dangling_link_are_reported_not_skipped(tmp_path):
     found = {(p.file, p.field): p.message for p in err.value.problems}
     assert "rename it to more.yaml" in found[("more.yml", "(file)")]
     assert "cannot read it" in found[("gone.yaml", "(file)")]
+
+
+def test_a_syntax_error_is_not_buried_under_knock_on_errors(tmp_path):
+    """One malformed file used to be listed after every reference into it from the other files."""
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    sources = {"topic": "sources", "sources": BASE["sources"], "entities": BASE["entities"]}
+    rest = {"topic": "statements", "statements": BASE["statements"]}
+    (kb / "a-sources.yaml").write_text(yaml.safe_dump(sources, sort_keys=False) + "  - {broken: [\n",
+                                       encoding="utf-8")
+    (kb / "b-statements.yaml").write_text(yaml.safe_dump(rest, sort_keys=False), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as err:
+        load_kb(kb)
+    problems = err.value.problems
+    assert [(p.file, p.field) for p in problems] == [("a-sources.yaml", "(syntax)")], [str(p) for p in problems]

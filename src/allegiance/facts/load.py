@@ -229,12 +229,21 @@ def _load(directory: Path, depth: int | None) -> KnowledgeBase:
         p = prefix + tuple(fld)
         return file, _line_for(lines, p), dotted(p)
 
+    unread = {p.file for p in out.problems if p.field in _UNREAD}
+    if unread:
+        # References into a file that could not be read would all fail: report why it could not be read,
+        # and the record-level problems of the others, not a screenful of knock-on "unknown id" errors.
+        raise KnowledgeBaseError(out.problems)
     _check_sources(kb, loc, out)
     _check_entities(kb, loc, out)
     _check_statements(kb, loc, out)
     if out.problems:
         raise KnowledgeBaseError(out.problems)
     return kb
+
+
+#: Problems that mean a whole file was not read (so cross-file references into it cannot be checked).
+_UNREAD = frozenset({"(syntax)", "(encoding)", "(file)", "(document)"})
 
 
 def _suggest(name: str, choices) -> str:
