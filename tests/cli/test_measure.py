@@ -139,3 +139,19 @@ def test_ideal_without_votes_says_what_to_import(env):
     r = run("ideal")
     assert r.exit_code == 1
     assert r.stderr.startswith("error:") and "allegiance data import" in r.stderr
+
+
+def test_ideal_takes_names_and_alpha_2_and_refuses_a_non_voter_before_estimating(env, monkeypatch):
+    """Every other command takes BY and Belarus; ideal refused them, after estimating (24 s on the real data)."""
+    _import_all()
+    by_code = json.loads(run("ideal", "BLR", "--json").stdout)
+    assert json.loads(run("ideal", "BY", "--json").stdout)["rows"] == by_code["rows"]
+    assert json.loads(run("ideal", "Belarus", "--json").stdout)["rows"] == by_code["rows"]
+    import allegiance.measure.ideal.command as cmd
+
+    def never(*a, **k):
+        raise AssertionError("estimated before the states were checked")
+
+    monkeypatch.setattr(cmd, "estimate_ideal_points", never)
+    r = run("ideal", "Japan", "--json")
+    assert r.exit_code == 2 and "STATES:" in r.stderr and "cast no vote" in r.stderr

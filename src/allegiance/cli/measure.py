@@ -207,6 +207,25 @@ def ideal(
     _check_plot(plot)
     with open_data(data) as store:
         table = ideal_vote_table(store, source=source, first=first, last=last)
-    result = ideal_with_plot(states or None, first=first, last=last, votes=table, plot=plot,
+    codes = _voting_states(states, table) if states else None  # before the estimate, not after it
+    result = ideal_with_plot(codes, first=first, last=last, votes=table, plot=plot,
                              device="cuda" if gpu else "cpu", method=method)
     emit(result, as_json, _render("ideal_text"))
+
+
+def _voting_states(states: list[str], table: dict) -> list[str]:
+    """The vote codes of the states named (alpha-3, alpha-2 or a name, as every command takes them), checked
+    against the votes before anything is estimated."""
+    from allegiance.errors import UnknownStateError
+    from allegiance.facts.query import state_code
+
+    voting = {str(s) for s in set(table["state"].tolist())}
+    out = []
+    with open_kb() as kb:
+        for s in states:
+            code = s.strip().upper() if s.strip().upper() in voting else state_code(kb, s)[0]
+            if code not in voting:
+                raise UnknownStateError(f"{shorten(s)} ({code}) cast no vote in the sessions asked for", value=s,
+                                        field="states", allowed="a state that voted in these sessions")
+            out.append(code)
+    return out
