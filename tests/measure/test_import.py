@@ -130,7 +130,8 @@ def test_bad_rows_are_located_and_nothing_is_imported(data, tmp_path, edit, wher
 
 
 def test_warnings_keep_the_row_store_missing_and_are_recorded(data, tmp_path):
-    bad = _copy(tmp_path, "published.csv", lambda t: t.replace("0,0,0,0,0,1946.0", '0,0,0,0,"0\\"",1946.0', 1))
+    # a value `0"` (quotes doubled inside quotes, as R's write.csv writes them): a bad flag, stored as missing
+    bad = _copy(tmp_path, "published.csv", lambda t: t.replace("0,0,0,0,0,1946.0", '0,0,0,0,"0""",1946.0', 1))
     r = import_dataset(data, "unvotes_published", bad)
     assert r["warnings"] == 1
     p = r["problems"][0]
@@ -258,3 +259,16 @@ def test_a_smaller_file_does_not_silently_replace_a_dataset(data, tmp_path):
     r = import_dataset(data, "un_votes", part, replace=True)
     assert r["status"] == "replaced" and r["dataset"]["rows"] == 2
     assert r["previous"]["rows"] == full["dataset"]["rows"] and r["previous"]["sha256"] == full["dataset"]["sha256"]
+
+
+def test_an_unbalanced_quote_is_refused_not_imported_as_a_name(data, tmp_path):
+    """Issue 12: a row with an open quote was imported as the country '"United States'."""
+    lines = (FIX / "fx_un_votes.csv").read_text(encoding="utf-8").splitlines()
+    header, row = lines[0], lines[1].split(",")
+    country = header.split(",").index("country")
+    row[country] = '"' + row[country]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([header, ",".join(row), *lines[2:]]) + "\n", encoding="utf-8")
+    with pytest.raises(DataImportError, match="cannot read it as comma-separated values"):
+        import_dataset(data, "un_votes", bad)
+    assert data.dataset("un_votes") is None  # nothing imported

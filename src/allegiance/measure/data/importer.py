@@ -186,10 +186,15 @@ def _stage(con: duckdb.DuckDBPyConnection, spec: Kind, path: Path, fmt: str) -> 
     """Read the file into TEMP TABLE _stage (text columns, file order); return (location label, line offset)."""
     if fmt == "csv":
         try:
+            # The publishers' dialect, stated rather than sniffed: a sniffer that meets an unbalanced quote
+            # turns quoting off and imports '"United States' as a country; strict, it is an error.
             con.execute("CREATE OR REPLACE TEMP TABLE _stage AS SELECT * FROM read_csv(?, header = true, "
-                        "all_varchar = true, auto_detect = true)", [str(path)])
+                        "all_varchar = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true)",
+                        [str(path)])
         except duckdb.Error as exc:
-            raise DataImportError(f"{path.name}: cannot read it as CSV: {_first_line(exc)}") from None
+            raise DataImportError(f"{path.name}: cannot read it as comma-separated values with double-quoted "
+                                  f"fields (a quote left open, a row of the wrong width?): {_first_line(exc)}",
+                                  value=str(path), field="path") from None
         label, offset = path.name, 2
     else:
         frame, obj = _read_r(path, spec)
