@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -40,7 +41,8 @@ def test_state_profile_and_twin(client, shipped_store):
     assert js == plain({"status": status(shipped_store, "BLR", as_of=D),
                         "timeline": timeline(shipped_store, "BLR"),
                         "brief": assess(shipped_store, "BLR", as_of=D),
-                        "changes": changes(shipped_store, "BLR", start=date(1990, 1, 1), end=D)})
+                        "changes": changes(shipped_store, "BLR", start=date(1990, 1, 1), end=D),
+                        "voting": None})  # no votes imported for this app: test_..._un_voting_... has them
     html = get_ok(client, "/states/BLR?as_of=2020-07-01").text
     assert "Belarus" in html and "2020-07-01" in html
     for label in js["status"]["holding"]:
@@ -225,3 +227,29 @@ def test_openapi_describes_every_route(client):
               "/diff.json", "/timeline", "/timeline.json", "/sources/{source_id}", "/sources/{source_id}.json",
               "/conflicts", "/conflicts.json", "/search", "/search.json"):
         assert p in paths, p
+
+
+def test_the_state_page_charts_un_voting_when_votes_are_imported(tmp_path):
+    """A design-brief question (how closely does Belarus vote with Russia, the EU, the NAM?) answered on the page."""
+    from fastapi.testclient import TestClient
+
+    from allegiance.measure.data.importer import import_dataset
+    from allegiance.measure.data.store import open_data
+    from allegiance.web import create_app
+
+    fix = Path(__file__).resolve().parents[1] / "fixtures" / "measure"
+    path = tmp_path / "data.duckdb"
+    with open_data(path, read_only=False) as ds:
+        for kind in ("un_roll_calls", "un_votes", "un_roll_call_issues"):
+            import_dataset(ds, kind, fix / f"fx_{kind}.csv")
+    client = TestClient(create_app(data=path, cache=tmp_path / "cache"))
+    twin = client.get("/states/BLR.json?as_of=2020-07-01").json()
+    voting = twin["voting"]
+    assert voting["state"] == "BLR" and [s["with"] for s in voting["series"]] == ["RUS", "eu", "nam"]
+    assert any(p["value"] is not None for p in voting["series"][0]["points"])
+    page = client.get("/states/BLR?as_of=2020-07-01").text
+    assert 'id="voting-h"' in page and 'id="voting-chart"' in page and "<svg" in page
+    # without imported votes the section is absent and the twin says so
+    bare = TestClient(create_app(cache=tmp_path / "cache-2"))  # one process, one configuration per file
+    assert bare.get("/states/BLR.json?as_of=2020-07-01").json()["voting"] is None
+    assert 'id="voting-h"' not in bare.get("/states/BLR?as_of=2020-07-01").text

@@ -9,4 +9,4 @@ import os
 def app_from_env():
     from allegiance.web.app import create_app
 
-    return create_app(os.environ["ALLEGIANCE_WEB_STORE"])
+    return create_app(os.environ["ALLEGIANCE_WEB_STORE"], data=os.environ.get("ALLEGIANCE_WEB_DATA"))

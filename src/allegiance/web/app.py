@@ -43,7 +43,7 @@ from allegiance import (
     vetoes,
     who_commands,
 )
-from allegiance.errors import AllegianceError, UnknownIdError, UsageError, edge_of
+from allegiance.errors import AllegianceError, DataError, UnknownIdError, UsageError, edge_of
 from allegiance.web import diagram
 from allegiance.web._store import Held, open_locked
 from allegiance.web.search import SearchIndex
@@ -189,7 +189,8 @@ def _prepare(held: Held) -> Held:
 
 
 def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = None,
-               cache: Path | str | None = None, diagram_engine: str | None = None) -> FastAPI:
+               cache: Path | str | None = None, diagram_engine: str | None = None,
+               data: Path | str | None = None) -> FastAPI:
     """The explorer over a compiled store (``store_path``), or over ``kb`` compiled into ``cache``.
 
     ``diagram_engine``: ``"dot"``, ``"python"`` or None (dot when the binary exists).
@@ -199,6 +200,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                               "JSON twin at the same path + `.json` with the library's answer.",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.held = _prepare(Held(open_locked(store_path=store_path, kb=kb, cache=cache)))
+    app.state.data = Path(data) if data is not None else None  # imported UN votes, for the state pages
     current: ContextVar[Held | None] = ContextVar("held", default=None)
 
     def H() -> Held:  # noqa: N802 -- the snapshot this request started on
@@ -367,9 +369,24 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     # ------------------------------------------------------------------------------------ states
 
     def _state_extra(data: dict) -> dict:
-        from allegiance.web.chart import posture_chart_svg
+        from allegiance.web.chart import alignment_chart_svg, posture_chart_svg
 
-        return {"brief_html": _brief_html(data["brief"]), "posture_svg": Markup(posture_chart_svg(data["changes"]))}
+        voting = data.get("voting")
+        return {"brief_html": _brief_html(data["brief"]), "posture_svg": Markup(posture_chart_svg(data["changes"])),
+                "voting_svg": Markup(alignment_chart_svg(voting)) if voting else None}
+
+    def _voting_data():
+        """The measure layer's data store, read-only, when UN votes are imported there; else None."""
+        path = app.state.data
+        if path is None or not path.exists():
+            return None
+        from allegiance.measure.data.store import open_data
+
+        ds = open_data(path)
+        if ds.dataset("un_votes") is None and ds.dataset("unvotes_published") is None:
+            ds.close()
+            return None
+        return ds
 
     @twin("/states/{code}", "state.html", summary="A state's posture at a date: labels, criteria, "
                                                         "evidence, assessments, memberships, timeline, brief, "
@@ -382,9 +399,24 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         with H().lock:
             st = status(H().store, code, as_of=day)
             start = date.fromisoformat(st["coverage"]["from"])
-            return {"status": st, "timeline": timeline(H().store, st["state"]),
-                    "brief": assess(H().store, st["state"], as_of=day),
-                    "changes": changes(H().store, st["state"], start=start, end=day)}
+            ds = _voting_data()
+            try:
+                voting = None
+                if ds is not None:
+                    from allegiance.measure.alignment import alignment
+
+                    # how closely the state voted with Russia and with the EU and NAM majorities, year by year
+                    try:
+                        voting = alignment(ds, H().store, st["state"], ["RUS", "eu", "nam"], start=start.year,
+                                           end=day.year, measure="agree", by="year")
+                    except DataError:  # the imported votes do not cover this state or window
+                        voting = None
+                return {"status": st, "timeline": timeline(H().store, st["state"]),
+                        "brief": assess(H().store, st["state"], as_of=day, data=ds),
+                        "changes": changes(H().store, st["state"], start=start, end=day), "voting": voting}
+            finally:
+                if ds is not None:
+                    ds.close()
 
     @app.get("/states", response_class=HTMLResponse, summary="States", tags=["pages"], responses=ERRORS_HTML)
     def states(request: Request) -> HTMLResponse:

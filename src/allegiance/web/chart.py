@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from allegiance.errors import DataError
 from allegiance.web.diagram import sanitize_svg
 
-__all__ = ["posture_intervals", "posture_chart_svg"]
+__all__ = ["posture_intervals", "posture_chart_svg", "alignment_chart_svg"]
 
 _WORD = {True: "holds", False: "does not hold", None: "unknown"}
 
@@ -48,3 +49,19 @@ def posture_chart_svg(ch: dict[str, Any]) -> str:
                  title=f"{ch['name']}: labels from {ch['from']} to {ch['to']}")
     svg = vlc.vegalite_to_svg(chart.to_dict())
     return sanitize_svg(svg, label=f"Posture of {ch['name']} from {ch['from']} to {ch['to']}, label by label")
+
+
+def alignment_chart_svg(result: dict[str, Any]) -> str:
+    """``alignment()``'s series (agreement with each state or bloc, by period, with its interval) as sanitised
+    SVG, drawn by the report layer's chart (the one ``allegiance align --plot`` draws)."""
+    import vl_convert as vlc
+
+    from allegiance.report.charts import alignment_chart
+
+    try:
+        chart = alignment_chart(result)
+    except DataError:  # no joint votes in the window: nothing to draw
+        return ""
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    return sanitize_svg(svg, label=f"UN General Assembly voting of {result['name']}: agreement by "
+                                   f"{result.get('by', 'period')}, with each state or bloc")
