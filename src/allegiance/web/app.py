@@ -407,8 +407,10 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
                     # how closely the state voted with Russia and with the EU and NAM majorities, year by year
                     try:
+                        # whole years up to the day asked: a year's later votes are not yet cast on that day
+                        last = day.year if (day.month, day.day) == (12, 31) else day.year - 1
                         voting = alignment(ds, H().store, st["state"], ["RUS", "eu", "nam"], start=start.year,
-                                           end=day.year, measure="agree", by="year")
+                                           end=last, measure="agree", by="year")
                     except DataError:  # the imported votes do not cover this state or window
                         voting = None
                 return {"status": st, "timeline": timeline(H().store, st["state"]),
