@@ -52,7 +52,7 @@ from datetime import date
 t0 = time.perf_counter()
 from allegiance.facts.store import open_store
 from allegiance.status.engine import status
-import allegiance.rules.engine
+import allegiance.rules
 t1 = time.perf_counter()
 store = open_store(sys.argv[1], cache_dir=sys.argv[2])
 t2 = time.perf_counter()
