@@ -67,11 +67,12 @@ print(json.dumps({"imports": t1 - t0, "open": t2 - t1, "status": t3 - t2, "holdi
 
 
 def _env(cache: Path) -> dict[str, str]:
-    """The calls' environment: this checkout's code, the cache, and bytecode kept as an installed package keeps
+    """The calls' environment: this checkout's code, the cache (the user cache directory, as most users have
+    it: ALLEGIANCE_CACHE would be read as the --cache option, a path that typer checks), and bytecode kept as an installed package keeps
     it (a private pycache, written by the warm-up calls), even where PYTHONDONTWRITEBYTECODE is set: without
     it every call compiles each of the package's modules from source, which no installed copy does."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return {**env, "PYTHONPATH": str(ROOT / "src"), "ALLEGIANCE_CACHE": str(cache),
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "ALLEGIANCE_CACHE")}
+    return {**env, "PYTHONPATH": str(ROOT / "src"), "XDG_CACHE_HOME": str(cache),
             "PYTHONPYCACHEPREFIX": str(cache.parent / "pycache")}
 
 
