@@ -113,7 +113,7 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys):
     def interrupted():
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "app", interrupted)
+    monkeypatch.setattr(cli, "app_for", lambda args: interrupted)
     with pytest.raises(SystemExit) as done:
         cli.main()
     err = capsys.readouterr().err

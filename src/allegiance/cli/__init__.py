@@ -24,11 +24,11 @@ from typing import Optional
 import typer
 
 from allegiance.cli import facts, measure, rules, status, web
-from allegiance.cli._common import Globals
+from allegiance.cli._common import Globals, Group
 
-__all__ = ["app", "main", "command_names"]
+__all__ = ["app", "app_for", "main", "command_names"]
 
-app = typer.Typer(
+_SETTINGS = dict(
     name="allegiance",
     help="Alliances and neutrality, executable, sourced and time-aware.\n\n"
          "Every answer carries its sources; dates are explicit (nothing means 'today').",
@@ -37,7 +37,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain Click help: stable text for docs/cli.md and any terminal
     context_settings={"help_option_names": ["-h", "--help"]},
+    cls=Group,
 )
+app = typer.Typer(**_SETTINGS)
 
 
 def _version(value: bool) -> None:
@@ -78,10 +80,30 @@ def command_names() -> list[str]:
     return sorted(names)
 
 
+def app_for(args: list[str]) -> typer.Typer:
+    """The app that runs ``args``: when they start with a top-level command's name, the app with that command
+    alone (the same options, callback and settings), else :data:`app`.
+
+    Typer builds every registered command's parameters from its signature on each call (about 10 ms for
+    all of them); one call runs one command. A test holds each command's help and usage errors the same
+    through both.
+    """
+    from typer.main import get_command_name
+
+    if args:
+        for info in app.registered_commands:
+            if (info.name or get_command_name(info.callback.__name__)) == args[0]:
+                one = typer.Typer(**_SETTINGS)
+                one.callback()(_main)
+                one.registered_commands.append(info)
+                return one
+    return app
+
+
 def main() -> None:
     """Entry point of the ``allegiance`` script."""
     try:
-        app()
+        app_for(sys.argv[1:])()
     except KeyboardInterrupt:  # Ctrl-C: imports and compiles are all-or-nothing, so nothing is half-done
         print("error: interrupted; nothing was left half-done (imports and compiles are all or nothing)",
               file=sys.stderr)

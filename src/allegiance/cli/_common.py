@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from allegiance.errors import (
     AllegianceError,
@@ -87,8 +87,60 @@ class Commands:
             app.command(name, cls=Command)(fn)
 
 
+# ------------------------------------------------------------------ coercion without pydantic where none is needed
+#
+# Typer (0.2x) coerces every parameter's value through a pydantic TypeAdapter that it builds on first use,
+# even a value it then passes through unchanged (a str given as a str, an option left out): importing
+# pydantic and building the adapters is about 60 ms of every call, more than the answer to `timeline`. The
+# parameters of our commands are text, flags and paths; a text value given as text, and a value left out,
+# are taken as typer would take them, and any other value is handed to typer's own coercion, built then.
+# This uses typer's runtime-coercion layer (typer._coercion); where it is not there, typer coerces as always.
+
+try:
+    from typer._coercion import RuntimeParam as _RuntimeParam
+    from typer._coercion import build_runtime_param as _build_runtime_param
+except ImportError:  # pragma: no cover - another typer: its coercion is left as it is
+    _RuntimeParam = None
+
+if _RuntimeParam is not None:
+    @dataclass(frozen=True)
+    class _Deferred(_RuntimeParam):
+        """A parameter's coercion: a text value as it is, anything else by typer's coercion, built then."""
+
+        descriptor: Any = None
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if self.annotation is str and isinstance(value, str) and self.parameter_info.parser is None:
+                return value  # what typer's str adapter returns for a str
+            built = param._runtime_param = _build_runtime_param(self.descriptor)
+            return built._coerce_value(value, param=param, ctx=ctx)
+
+
+def _defer_coercion(params: list) -> None:
+    if _RuntimeParam is None:  # pragma: no cover
+        return
+    for p in params:
+        desc = getattr(p, "type_descriptor", None)
+        if desc is not None and getattr(p, "_runtime_param", False) is None:
+            p._runtime_param = _Deferred(desc.parameter_info, desc.annotation, desc)
+
+
+class Group(TyperGroup):
+    """The app's group: its options (``--kb``, ``--cache``) coerced without pydantic when they can be."""
+
+    def get_params(self, ctx: typer.Context) -> list:
+        params = super().get_params(ctx)  # with the help option, made when first asked for
+        _defer_coercion(params)
+        return params
+
+
 class Command(TyperCommand):
     """A command whose errors are mapped by :func:`report` (one line, the flag, the exit code of the table)."""
+
+    def get_params(self, ctx: typer.Context) -> list:
+        params = super().get_params(ctx)  # with the help option, made when first asked for
+        _defer_coercion(params)
+        return params
 
     def invoke(self, ctx: typer.Context) -> Any:
         root = ctx.find_root().obj
@@ -301,6 +353,6 @@ def maybe(resource: Any) -> Any:
     return _Nothing() if resource is None else resource
 
 
-__all__ = ["JSON", "DATA", "Globals", "globals_", "Commands", "Command", "param_label", "report",
+__all__ = ["JSON", "DATA", "Globals", "globals_", "Commands", "Command", "Group", "param_label", "report",
            "report_os_error", "emit", "check_writable", "day", "bound", "split_list", "open_kb", "open_rules",
            "open_data", "open_data_if_any", "maybe"]

@@ -17,13 +17,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-
 from allegiance.errors import Problem
 
-__all__ = ["read_yaml", "dotted"]
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+__all__ = ["read_yaml", "dotted", "line_for"]
 
 Path = tuple  # of str keys and int indices
 
@@ -48,6 +44,15 @@ class _Frame:
         self.items = items
         self.key: Any = _NOKEY
         self.depth = 0
+
+
+def line_for(lines: dict[Path, int], path: Path) -> int:
+    """The line of ``path`` in a file read by :func:`read_yaml`: its own, else that of its nearest recorded parent."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get((), 1)
 
 
 def dotted(path: Path) -> str:
@@ -87,6 +92,9 @@ def read_yaml(text: str, file: str, *, depth: int | None = None) -> tuple[Any, d
     (the loader's clean first pass needs only where each record starts; it
     re-reads with every line when it has problems to locate).
     """
+    import yaml  # here, not at the top: reading arrangements' lines back (line_for) needs no PyYAML
+
+    _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     lines: dict[Path, int] = {}
     problems: list[Problem] = []
     stack: list[_Frame] = []

@@ -26,6 +26,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from allegiance.errors import DateError, KnowledgeBaseError, Problem
 from allegiance.facts._yaml import dotted, read_yaml
+from allegiance.facts._yaml import line_for as _line_for
 from allegiance.facts.digest import SCHEMA_VERSION, default_kb_dir, kb_digest
 from allegiance.facts.digest import kb_files as _kb_files
 from allegiance.facts.model import Entity, KBFile, Source, Statement
@@ -61,14 +62,6 @@ class _Collector:
 
     def add(self, file: str, line: int, fld: str, message: str) -> None:
         self.problems.append(Problem(file, line, fld, message))
-
-
-def _line_for(lines: dict[tuple, int], path: tuple) -> int:
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get((), 1)
 
 
 def _pydantic_message(err: dict) -> str:

@@ -60,7 +60,7 @@ def _share_problems(rule: BaseModel, keys: tuple[str, ...]) -> list[tuple[tuple,
 
 
 class _Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     kind: str
 

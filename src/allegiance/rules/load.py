@@ -16,16 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from allegiance.errors import KnowledgeBaseError, Problem
-from allegiance.facts._yaml import dotted, read_yaml
-from allegiance.facts.load import _line_for, _pydantic_message, default_kb_dir
+from allegiance.facts._yaml import dotted
+from allegiance.facts._yaml import line_for as _line_for
+from allegiance.facts.digest import default_kb_dir
 from allegiance.facts.time import ALWAYS, FuzzyDate, Span
-from allegiance.rules.conditions import Cond
-from allegiance.rules.decision import FIELDS_OF, RULE_KINDS
-from allegiance.rules.check import Checker
-from allegiance.rules.model import Arrangement, Body, Force
+
+if TYPE_CHECKING:
+    from allegiance.rules.conditions import Cond
+    from allegiance.rules.model import Arrangement, Body, Force
+
+# Parsing (PyYAML, the checks, the facts loader's messages, the pydantic validators) is imported by
+# load_arrangements when it runs: a warm call unpickles the Rulebook (rules/rulebook.py) and needs none of it.
 
 __all__ = ["Catalog", "LoadedArrangement", "Rulebook", "load_arrangements", "arrangements_dir"]
 
@@ -115,6 +119,12 @@ class Rulebook:
 
 def load_arrangements(store, directory: Path | str | None = None) -> Rulebook:
     """Load and check every arrangement file in ``directory`` (default: the shipped ones)."""
+    from pydantic import ValidationError
+
+    from allegiance.facts._yaml import read_yaml
+    from allegiance.rules.check import Checker
+    from allegiance.rules.model import Arrangement
+
     directory = Path(directory) if directory is not None else arrangements_dir()
     catalog = Catalog.from_store(store)
     problems: list[Problem] = []
@@ -166,6 +176,9 @@ def load_arrangements(store, directory: Path | str | None = None) -> Rulebook:
 def _schema_problem(err: dict) -> tuple[tuple, str]:
     """The location and message of a schema error; a decision rule's kind (pydantic's union tag) is taken
     out of the location and named in the message."""
+    from allegiance.facts.load import _pydantic_message
+    from allegiance.rules.decision import FIELDS_OF, RULE_KINDS
+
     loc = tuple(err["loc"])
     for i in range(len(loc) - 1):
         if loc[i] == "rule" and loc[i + 1] in RULE_KINDS:

@@ -45,7 +45,7 @@ Mode = Literal["peacetime", "threatened-period", "wartime"]
 assert set(MODES) == {"peacetime", "threatened-period", "wartime"}
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     # Where the record is written in its file (a path such as ("actions", 2, "provisions", 0)), set by the
     # loader: it travels with the record through copies and pickling.

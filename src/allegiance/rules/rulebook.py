@@ -106,13 +106,34 @@ class Rules:
 
 
 def open_rules(store, directory: Path | str | None = None) -> Rules:
-    """Load the arrangements (default: those shipped beside the knowledge base) over ``store``."""
+    """Load the arrangements (default: those shipped beside the knowledge base) over ``store``.
+
+    The default arrangements are parsed and checked once per compiled store and code: the
+    :class:`~allegiance.rules.load.Rulebook` is kept beside the database (:meth:`Store.blob`), named by the
+    arrangement files and the code that reads them, so a later call unpickles it instead of reading YAML. A
+    changed arrangement file (or one added or removed) or changed rules code means a fresh parse; a
+    rulebook with problems raises and is never kept.
+    """
     if directory is None:
         from allegiance.rules.load import arrangements_dir
 
         kb_dir = store.con.execute("SELECT value FROM meta WHERE key = 'kb_dir'").fetchone()
         directory = arrangements_dir(kb_dir[0] if kb_dir else None)
+        book = store.blob("rulebook", lambda: load_arrangements(store, directory),
+                          depends_on=_rulebook_inputs(directory))
+        return Rules(store, book)
     return Rules(store, load_arrangements(store, directory))
+
+
+def _rulebook_inputs(directory: Path) -> list[Path]:
+    """What a parsed rulebook depends on beyond the compiled store: the arrangement files (as
+    :func:`~allegiance.rules.load.load_arrangements` finds them) and the code that parses and checks them."""
+    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    here = Path(__file__).resolve().parent
+    facts = here.parent / "facts"
+    code = sorted(here.glob("*.py")) + [facts / "_yaml.py", facts / "model.py", facts / "time.py",
+                                        facts / "citations.py"]
+    return files + code
 
 
 def list_arrangements(rules: Rules) -> dict:
