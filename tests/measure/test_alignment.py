@@ -137,3 +137,13 @@ def test_cohesion_text_names_a_state_with_two_spells_once():
                               {"state": "IND", "valid_from": "1961-09-01", "valid_until": None},
                               {"state": "MMR", "valid_from": "1992-09", "valid_until": None}]}
     assert "members recorded in the knowledge base: MMR, IND\n" in render_cohesion(r)
+
+
+def test_a_window_outside_the_votes_is_refused_not_answered_empty(loaded, bloc_kb):
+    """Issue 12: `align --from -5` and `--from 2100 --to 2200` answered (exit 0) with nothing in them."""
+    with pytest.raises(UsageError, match="year -5 is outside") as err:
+        alignment(loaded, bloc_kb, "BLR", ["RUS"], start=-5)
+    assert err.value.field == "start"
+    with pytest.raises(UsageError, match=r"no roll calls in 2100-2200: the imported unvotes votes cover 1946-") as err:
+        alignment(loaded, bloc_kb, "BLR", ["RUS"], start=2100, end=2200)
+    assert err.value.field == "start"

@@ -616,3 +616,12 @@ def test_bsv_reader_maps_cow_codes_by_session_through_the_same_crosswalk(tmp_pat
     (d / "IdealpointestimatesAll_Apr2020.csv").write_bytes((head + "\n".join(lines) + "\n").encode("cp1252"))
     assert sorted(read_bsv(tmp_path)) == [("DEU", 40), ("DEU", 49), ("RUS", 47), ("SCG", 58), ("SRB", 61),
                                           ("SUN", 40), ("SUN", 46), ("YUG", 57)]
+
+
+def test_a_session_before_the_first_is_refused_before_estimating(loaded):
+    """Issue 12: `ideal --from -5` ran every session."""
+    from allegiance.measure.data.votes import ideal_vote_table
+
+    with pytest.raises(UsageError, match="sessions are numbered from 1") as err:
+        ideal_vote_table(loaded, first=-5, last=2)
+    assert err.value.field == "first"

@@ -134,6 +134,10 @@ def _f(v) -> float | None:
     return None if np.isnan(v) else round(v, 6)
 
 
+#: The year of the UN General Assembly's first roll calls.
+FIRST_YEAR = 1946
+
+
 def _check(measure: str, by: str, start: int | None, end: int | None) -> None:
     if measure not in MEASURES:
         raise UsageError(f"unknown measure {shorten(measure)}: expected one of {', '.join(MEASURES)}", value=measure,
@@ -141,6 +145,10 @@ def _check(measure: str, by: str, start: int | None, end: int | None) -> None:
     if by not in ("session", "year"):
         raise UsageError(f"unknown period {shorten(by)}: expected session or year", value=by, field="by",
                          allowed="session, year")
+    for name, year in (("start", start), ("end", end)):
+        if year is not None and not FIRST_YEAR <= year <= 9999:
+            raise UsageError(f"year {year} is outside the UN General Assembly's votes, which start in {FIRST_YEAR}",
+                             value=year, field=name, allowed=f"a year from {FIRST_YEAR}")
     if start is not None and end is not None and end < start:
         raise UsageError(f"the end year {end} is before the start year {start}", value=end, field="end",
                          allowed=f"a year from {start} on")

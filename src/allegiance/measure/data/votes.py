@@ -125,6 +125,12 @@ def load_votes(data: DataStore, *, source: str | None = None, start_year: int | 
     con = data.con
     rc = con.execute(f"SELECT rcid, session, year, date FROM roll_calls_{source} WHERE {' AND '.join(where)} "
                      f"ORDER BY session, date NULLS LAST, rcid", params).fetchall()
+    if not rc and (start_year is not None or end_year is not None):
+        lo, hi = con.execute(f"SELECT min(year), max(year) FROM roll_calls_{source}").fetchone()
+        window = f"{start_year if start_year is not None else 'the start'}-{end_year if end_year is not None else 'the end'}"
+        raise UsageError(f"no roll calls in {window}: the imported {source} votes cover {lo}-{hi}",
+                         value=window, field="start" if start_year is not None and start_year > (hi or 0) else "end",
+                         allowed=f"years from {lo} to {hi}")
     rcids = np.array([r[0] for r in rc], dtype=np.int64)
     v = con.execute(f"SELECT v.rcid, v.state, v.vote FROM votes_{source} v "
                     f"WHERE list_contains(?, v.rcid)" if len(rcids) < 50 else
@@ -158,6 +164,10 @@ def ideal_vote_table(data: DataStore, *, source: str | None = None, first: int |
                      last: int | None = None) -> dict:
     """The long vote table the ideal-point estimator reads: columns session, rcid, state, vote (1/2/3)."""
     source = resolve_source(data, source)
+    for name, session in (("first", first), ("last", last)):
+        if session is not None and session < 1:
+            raise UsageError(f"session {session}: sessions are numbered from 1 (1946)", value=session, field=name,
+                             allowed="a session number from 1")
     where, params = ["TRUE"], []
     if first is not None:
         where.append("r.session >= ?")
