@@ -137,6 +137,12 @@ KNOWN: dict[str, tuple[str, str]] = {
                                  "interrupted, exit 1), not one line and exit 130"),
     "sigint-at-startup": (r"traceback: .*KeyboardInterrupt",
                           "Ctrl-C while Python imports the CLI (before cli.main runs) is a traceback"),
+    "compiled-store-corrupt-block": (r"damage-compiled.*(Corrupt database file|Could not read enough bytes)",
+                                    "a compiled store with a damaged block (checksum) or cut short inside its "
+                                    "data is a traceback (_duckdb.Error / IOException) instead of being rebuilt"),
+    "data-store-damaged": (r"damage-data.*(Traceback|_duckdb\.|IOException)",
+                           "a damaged data store (cut short, a block that fails its checksum) is a traceback "
+                           "in align and data import instead of one error line"),
     "data-store-locked": (r"Could not set lock on file",
                           "a query of the data store while an import holds it for writing fails "
                           "(DuckDB's lock) instead of waiting or answering"),
@@ -380,13 +386,12 @@ def _mutate(kb: Path, kind: str, rng: random.Random) -> str:
         core.write_bytes(bytes(raw))
         return f"invalid UTF-8 at byte {pos}"
     if kind == "yml-file":
-        name = rng.choice(["extra.yml", "core.yml", "x.YML"])
+        name = rng.choice(["extra.yml", "core.yml", "x.y.yml"])  # x.YML, like x.YAML, is not read: not here
         (kb / name).write_text("entities:\n  - {id: yml-only, type: state, name: Yml}\n", encoding="utf-8")
         return f"a file named {name}"
     if kind == "dangling-symlink":
-        name = rng.choice(["gone.yaml", "sub/gone.yaml"])
-        (kb / name).parent.mkdir(exist_ok=True)
-        os.symlink(kb / "nowhere" / "x.yaml", kb / name)
+        name = rng.choice(["gone.yaml", "a-gone.yaml", "zz.yaml"])  # subdirectories are not read: top level only
+        os.symlink(kb / "nowhere" / rng.choice(["x.yaml", "core.yaml"]), kb / name)
         return f"{name} -> nowhere"
     if kind == "wrong-type":
         cand = _lines_with(text, r"^    (text|subject|predicate|kind|sources): ")
@@ -474,6 +479,17 @@ def _big_votes(path: Path, n_calls: int) -> int:
     return n
 
 
+def _big_roll_calls(path: Path, n_calls: int) -> Path:
+    """The un_roll_calls file that goes with _big_votes (200 roll calls a session)."""
+    with path.open("w", encoding="utf-8") as f:
+        f.write("rcid,session,importantvote,date,unres,amend,para,short,descr\n")
+        for rc in range(1, n_calls + 1):
+            session = 1 + (rc - 1) // 200
+            f.write(f"{rc},{session},0,{1945 + session}-10-{1 + (rc - 1) % 200 // 10:02d},R/{session}/{rc},0,0,"
+                    f"RC{rc},Roll call {rc}\n")
+    return path
+
+
 def _data_rows(data: Path, kind: str, env) -> tuple[object, object, str]:
     """(rows the dataset table holds, rows the datasets catalogue says), opened the way the CLI opens it."""
     code = ("import sys, json\nfrom allegiance.measure.data.store import open_data\n"
@@ -499,9 +515,11 @@ def faults(cat: Category, tries: int, seed: int, tmp: Path, jobs: int) -> None:
     t_compile = max(time.monotonic() - t0, 0.3)
     n_old, _ = _statement_count(base, tmp / "fault-warm", env)
     big = tmp / "big_un_votes.csv"
-    n_big = _big_votes(big, 6000)
+    n_big = _big_votes(big, 20000)
+    calls = _big_roll_calls(tmp / "big_un_roll_calls.csv", 20000)
     small = FIX / "fx_un_votes.csv"
     d0 = tmp / "fault-import-probe.duckdb"
+    _run([*CLI, "data", "import", "un_roll_calls", str(calls), "--data", str(d0)], env, timeout=300)
     t0 = time.monotonic()
     _run([*CLI, "data", "import", "un_votes", str(big), "--data", str(d0)], env, timeout=300)
     t_import = max(time.monotonic() - t0, 0.3)
@@ -529,7 +547,7 @@ def faults(cat: Category, tries: int, seed: int, tmp: Path, jobs: int) -> None:
             if kind == "kill-compile":
                 return _kill_compile(d, r, env, t_compile, n_old)
             if kind == "kill-import":
-                return _kill_import(d, r, env, t_import, big, n_big, small, n_small)
+                return _kill_import(d, r, env, t_import, big, n_big, small, n_small, calls)
             if kind == "damage-compiled":
                 return _damage_compiled(d, r, env, n_old)
             if kind == "damage-data":
@@ -597,8 +615,9 @@ def _kill_compile(d: Path, r: random.Random, env, t_compile: float, n_old) -> tu
 
 
 def _kill_import(d: Path, r: random.Random, env, t_import: float, big: Path, n_big: int, small: Path,
-                 n_small: int) -> tuple[bool, str, str]:
+                 n_small: int, calls: Path) -> tuple[bool, str, str]:
     data = d / "data.duckdb"
+    _run([*CLI, "data", "import", "un_roll_calls", str(calls), "--data", str(data)], env, timeout=300)
     rc0, _, err0 = _run([*CLI, "data", "import", "un_votes", str(small), "--data", str(data)], env)
     if rc0 != 0:
         return False, "kill-import setup", err0[-300:]
@@ -611,7 +630,7 @@ def _kill_import(d: Path, r: random.Random, env, t_import: float, big: Path, n_b
     if tables is None:
         problems.append(f"the data store does not open afterwards: {e}")
     else:
-        votes = {t: n for t, n in tables.items() if "vote" in t and t not in ("datasets", "import_problems")}
+        votes = {t: n for t, n in tables.items() if t == "un_votes" or t.startswith("votes_")}
         if catalogue not in (n_small, n_big):
             problems.append(f"catalogue says {catalogue} rows, neither old {n_small} nor new {n_big}")
         if catalogue is not None and catalogue not in votes.values():
@@ -691,8 +710,9 @@ def _dirs(d: Path, case: str, env) -> tuple[bool, str, str]:
     ro.chmod(0o555)
     root = os.geteuid() == 0
     data = d / "data.duckdb"
-    for kind in ("un_roll_calls", "un_votes"):
-        _run([*CLI, "data", "import", kind, str(FIX / f"fx_{kind}.csv"), "--data", str(data)], env)
+    if case.startswith(("plot-", "data-")):  # a store to read (align, data versions)
+        for kind in ("un_roll_calls", "un_votes"):
+            _run([*CLI, "data", "import", kind, str(FIX / f"fx_{kind}.csv"), "--data", str(data)], env)
     where = {"missing": d / "no" / "such", "under-file": blocker / "x", "readonly": ro / "sub",
              "is-dir": d}[case.split("-", 1)[1] if not case.startswith("import-") else case.split("-", 2)[2]]
     assess = [*CLI, "--kb", str(kb), "--cache", str(d / "c"), "assess", "BLR", "--as-of", "2023-01-01"]
@@ -780,10 +800,11 @@ def concurrency(cat: Category, rounds: int, seed: int, tmp: Path, procs: int = 1
         d = tmp / f"concq{rd}"
         d.mkdir()
         data = d / "data.duckdb"
-        for kind in ("un_roll_calls", "un_votes"):
-            _run([*CLI, "data", "import", kind, str(FIX / f"fx_{kind}.csv"), "--data", str(data)], env)
+        _run([*CLI, "data", "import", "un_roll_calls", str(_big_roll_calls(d / "calls.csv", 20000)), "--data",
+              str(data)], env, timeout=300)
+        _run([*CLI, "data", "import", "un_votes", str(FIX / "fx_un_votes.csv"), "--data", str(data)], env)
         big = d / "big.csv"
-        _big_votes(big, 6000)
+        _big_votes(big, 20000)
         writer = subprocess.Popen([*CLI, "data", "import", "un_votes", str(big), "--data", str(data)],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         readers = []

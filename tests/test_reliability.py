@@ -46,7 +46,7 @@ def test_quick_run_has_no_failures(quick, name):
 
 def test_quick_run_is_bounded(quick):
     _, seconds = quick
-    assert seconds < 150, f"the quick run took {seconds:.0f} s"
+    assert seconds < 80, f"the quick run took {seconds:.0f} s"
 
 
 def test_full_run_is_over_a_thousand_tries():
@@ -85,6 +85,41 @@ def test_query_while_the_data_store_is_open_for_writing(tmp_path):
         r = subprocess.run([*CLI, "data", "versions", "--data", str(path)], capture_output=True, text=True,
                            timeout=120, env=_env(tmp_path))
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.xfail(strict=True, reason=rel.KNOWN["compiled-store-corrupt-block"][1])
+def test_a_compiled_store_with_a_corrupt_block_is_rebuilt(tmp_path):
+    env = _env(tmp_path)
+    cache = tmp_path / "c"
+    subprocess.run([*CLI, "--kb", str(rel.FIXTURE_KB), "--cache", str(cache), "check"], check=True, env=env,
+                   capture_output=True, timeout=120)
+    (db,) = cache.glob("kb-*.duckdb")
+    raw = db.read_bytes()
+    for frac in (0.45, 0.65, 0.85, 0.999):  # 16 bytes overwritten inside a data block: its checksum fails
+        damaged = bytearray(raw)
+        off = int(len(raw) * frac) // 4096 * 4096 + 100
+        damaged[off:off + 16] = b"\xaa" * 16
+        db.write_bytes(bytes(damaged))
+        r = subprocess.run([*CLI, "--kb", str(rel.FIXTURE_KB), "--cache", str(cache), "facts", "BLR", "--as-of",
+                            "2020-07-01"], capture_output=True, text=True, timeout=120, env=env)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, (off, r.stderr[-400:])
+        db.write_bytes(raw)
+
+
+@pytest.mark.xfail(strict=True, reason=rel.KNOWN["data-store-damaged"][1])
+def test_a_data_store_cut_short_is_one_error_line(tmp_path):
+    env = _env(tmp_path)
+    data = tmp_path / "data.duckdb"
+    for kind in ("un_roll_calls", "un_votes"):
+        subprocess.run([*CLI, "data", "import", kind, str(FIX / f"fx_{kind}.csv"), "--data", str(data)], check=True,
+                       env=env, capture_output=True, timeout=120)
+    raw = data.read_bytes()
+    data.write_bytes(raw[:int(len(raw) * 0.68)])  # a copy or a download cut short
+    for args in (["data", "versions"], ["--kb", str(FIX / "kb"), "--cache", str(tmp_path / "c"), "align", "BLR",
+                                        "--with", "RUS"]):
+        r = subprocess.run([*CLI, *args, "--data", str(data)], capture_output=True, text=True, timeout=120, env=env)
+        assert "Traceback" not in r.stderr, (args, r.stderr[-400:])
+        assert r.returncode == 0 or len(rel._error_lines(r.stderr)) == 1, (args, r.stderr[-400:])
 
 
 _INTERRUPTED = """
