@@ -132,6 +132,10 @@ KNOWN: dict[str, tuple[str, str]] = {
     "sigint-silent": (r"SIGINT: not one error line: ''",
                       "Ctrl-C during a command exits 130 with nothing on stderr: typer turns KeyboardInterrupt "
                       "into Exit(130) before cli.main's handler can print its line"),
+    "sigint-import-rollback": (r"cannot rollback - no transaction is active",
+                               "Ctrl-C inside an import's transaction is a traceback (RuntimeError: Query "
+                               "interrupted; at some points DuckDB has already ended the transaction, so the "
+                               "importer's ROLLBACK raises TransactionException); the data stay intact"),
     "sigint-query-interrupted": (r"RuntimeError: Query interrupted",
                                  "Ctrl-C while DuckDB runs a query is a traceback (RuntimeError: Query "
                                  "interrupted, exit 1), not one line and exit 130"),

@@ -168,6 +168,33 @@ def test_ctrl_c_inside_a_duckdb_query_is_not_a_traceback(tmp_path):
     assert r.returncode == 130
 
 
+_IN_AN_IMPORT = """
+import os, signal, sys, threading
+import allegiance.measure.data.importer as imp
+orig = imp._rebuild_derived
+def slow(con, spec):
+    threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    con.execute("SELECT count(*) FROM range(100000000000)").fetchall()  # Ctrl-C inside the import's transaction
+    orig(con, spec)
+imp._rebuild_derived = slow
+sys.argv = ["allegiance", "data", "import", "un_votes", sys.argv[1], "--data", sys.argv[2]]
+from allegiance.cli import main
+main()
+"""
+
+
+@pytest.mark.xfail(strict=True, reason=rel.KNOWN["sigint-import-rollback"][1])
+def test_ctrl_c_inside_an_import_is_not_a_traceback(tmp_path):
+    env = _env(tmp_path)
+    data = tmp_path / "data.duckdb"
+    subprocess.run([*CLI, "data", "import", "un_roll_calls", str(FIX / "fx_un_roll_calls.csv"), "--data", str(data)],
+                   check=True, env=env, capture_output=True, timeout=120)
+    r = subprocess.run([sys.executable, "-c", _IN_AN_IMPORT, str(FIX / "fx_un_votes.csv"), str(data)],
+                       capture_output=True, text=True, timeout=120, env=env)
+    assert "Traceback" not in r.stderr, r.stderr[-600:]
+    assert r.returncode == 130
+
+
 @pytest.mark.xfail(strict=True, reason=rel.KNOWN["sigint-at-startup"][1])
 def test_ctrl_c_while_the_cli_starts_is_not_a_traceback(tmp_path):
     env = _env(tmp_path)
