@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
-import contextlib
 import json
 import os
 import platform
@@ -1084,10 +1083,9 @@ def main(argv: list[str] | None = None) -> int:
         if len(c.failures) > a.failures:
             print(f"\n... and {len(c.failures) - a.failures} more failures in {c.name}")
     if a.json:
-        a.json.write_text(json.dumps([{"category": c.name, "tries": c.tries, "passes": c.passes,
-                                       "failures": c.failures,
-                                       "known": [known(f) for f in c.failures], "seconds": round(c.seconds, 1)} for c in cats],
-                                     indent=2), encoding="utf-8")
+        figures = [{"category": c.name, "tries": c.tries, "passes": c.passes, "failures": c.failures,
+                    "known": [known(f) for f in c.failures], "seconds": round(c.seconds, 1)} for c in cats]
+        a.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0 if all(not c.failures for c in cats) else 1
 
 

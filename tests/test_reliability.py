@@ -7,7 +7,6 @@ The long run, whose table is docs/reliability.md: ``python scripts/reliability.p
 from __future__ import annotations
 
 import importlib.util
-import os
 import signal
 import subprocess
 import sys
