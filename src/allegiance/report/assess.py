@@ -16,7 +16,7 @@ import re
 from datetime import date
 from typing import Any
 
-from allegiance.errors import AllegianceError, DataError
+from allegiance.errors import AllegianceError, DataError, UsageError
 from allegiance.facts.store import Store
 
 __all__ = ["assess", "render_html", "render_markdown"]
@@ -255,7 +255,7 @@ def _voting(store: Store, data: Any, code: str, as_of: date, ideal_points: bool)
     end = as_of.year
     try:
         res = alignment(data, store, code, ["RUS", "eu", "nam"], start=end - 9, end=end, measure="agree")
-    except DataError as exc:
+    except (DataError, UsageError) as exc:  # not imported, or no roll calls in these years
         return [{"type": "p", "text": f"UN General Assembly voting: not available ({exc})."}]
     rows = []
     for s in res["series"]:
