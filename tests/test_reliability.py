@@ -22,7 +22,8 @@ sys.modules["reliability"] = rel
 _spec.loader.exec_module(rel)
 
 FIX = ROOT / "tests" / "fixtures" / "measure"
-CLI = [sys.executable, "-m", "allegiance.cli"]
+# the console script a user runs (its entry point handles Ctrl-C before the CLI is imported)
+CLI = [str(Path(sys.executable).with_name("allegiance"))]
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +106,6 @@ def test_a_compiled_store_with_a_corrupt_block_is_rebuilt(tmp_path):
         db.write_bytes(raw)
 
 
-@pytest.mark.xfail(strict=True, reason=rel.KNOWN["data-store-damaged"][1])
 def test_a_data_store_cut_short_is_one_error_line(tmp_path):
     env = _env(tmp_path)
     data = tmp_path / "data.duckdb"
@@ -135,7 +135,6 @@ main()
 """
 
 
-@pytest.mark.xfail(strict=True, reason=rel.KNOWN["sigint-silent"][1])
 def test_ctrl_c_in_a_command_is_one_error_line(tmp_path):
     r = subprocess.run([sys.executable, "-c", _INTERRUPTED, str(rel.FIXTURE_KB), str(tmp_path / "c")],
                        capture_output=True, text=True, timeout=120, env=_env(tmp_path))
@@ -159,7 +158,6 @@ main()
 """
 
 
-@pytest.mark.xfail(strict=True, reason=rel.KNOWN["sigint-query-interrupted"][1])
 def test_ctrl_c_inside_a_duckdb_query_is_not_a_traceback(tmp_path):
     r = subprocess.run([sys.executable, "-c", _IN_A_QUERY, str(rel.FIXTURE_KB), str(tmp_path / "c")],
                        capture_output=True, text=True, timeout=120, env=_env(tmp_path))
@@ -182,7 +180,6 @@ main()
 """
 
 
-@pytest.mark.xfail(strict=True, reason=rel.KNOWN["sigint-import-rollback"][1])
 def test_ctrl_c_inside_an_import_is_not_a_traceback(tmp_path):
     env = _env(tmp_path)
     data = tmp_path / "data.duckdb"
@@ -194,7 +191,6 @@ def test_ctrl_c_inside_an_import_is_not_a_traceback(tmp_path):
     assert r.returncode == 130
 
 
-@pytest.mark.xfail(strict=True, reason=rel.KNOWN["sigint-at-startup"][1])
 def test_ctrl_c_while_the_cli_starts_is_not_a_traceback(tmp_path):
     env = _env(tmp_path)
     for k in range(12):  # SIGINT at 0.03 ... 0.25 s: while Python imports typer and allegiance

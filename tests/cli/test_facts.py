@@ -114,6 +114,7 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "app_for", lambda args: interrupted)
+    monkeypatch.setattr("allegiance._entry.install", lambda: None)  # keep pytest's own Ctrl-C handler
     with pytest.raises(SystemExit) as done:
         cli.main()
     err = capsys.readouterr().err

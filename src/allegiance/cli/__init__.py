@@ -101,7 +101,11 @@ def app_for(args: list[str]) -> typer.Typer:
 
 
 def main() -> None:
-    """Entry point of the ``allegiance`` script."""
+    """Entry point of the ``allegiance`` script (through ``allegiance._entry``, which handles Ctrl-C from the
+    first instant) and of ``python -m allegiance.cli``."""
+    from allegiance._entry import install
+
+    install()  # Ctrl-C: one line, exit 130 (typer would turn it into a silent Exit(130))
     try:
         app_for(sys.argv[1:])()
     except KeyboardInterrupt:  # Ctrl-C: imports and compiles are all-or-nothing, so nothing is half-done
