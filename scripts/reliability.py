@@ -131,7 +131,8 @@ def _copy_kb(dst: Path) -> Path:
 KNOWN: dict[str, tuple[str, str]] = {
     "compiled-store-corrupt-block": (r"damage-compiled.*(Corrupt database file|Could not read enough bytes)",
                                     "a compiled store with a damaged block (checksum) or cut short inside its "
-                                    "data is a traceback (_duckdb.Error / IOException) instead of being rebuilt"),
+                                    "data is one error line (exit 1) instead of being rebuilt: the check on "
+                                    "open reads only meta"),
     "data-store-locked": (r"Could not set lock on file",
                           "a query of the data store while an import holds it for writing fails "
                           "(DuckDB's lock) instead of waiting or answering"),
