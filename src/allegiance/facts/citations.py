@@ -79,12 +79,16 @@ class Citation:
         return {k: getattr(self, k) for k in BRIEF_FIELDS}
 
 
-def dedup(citations: Iterable[Citation]) -> list[Citation]:
-    """Citations without repeats of the same source and passage, in order (the first one kept)."""
+def dedup(citations: Iterable[Citation | Mapping[str, Any]]) -> list:
+    """Citations without repeats of the same source and passage, in order (the first one kept).
+
+    Takes :class:`Citation` objects or their JSON objects (as answers carry them), and returns them as given.
+    """
     seen: set[tuple[str, str]] = set()
-    out: list[Citation] = []
+    out: list = []
     for c in citations:
-        if c.key() not in seen:
-            seen.add(c.key())
+        key = c.key() if isinstance(c, Citation) else (c["source"], c["quote"])
+        if key not in seen:
+            seen.add(key)
             out.append(c)
     return out

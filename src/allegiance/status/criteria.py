@@ -93,7 +93,7 @@ def _result(result: str, reason: str, recs=(), *, statuses: dict[str, str] | Non
     statuses = statuses or {}
     out = {"result": result, "reason": reason, "closed_world": closed_world,
            "evidence": [brief(r, statuses.get(r.id)) for r in recs],
-           "sources": [c.to_json() for c in dedup(Citation.from_json(c) for c in [*cites(recs), *sources])]}
+           "sources": dedup([*cites(recs), *sources])}
     if extra:
         out.update(extra)
     return out
