@@ -249,6 +249,9 @@ def test_the_state_page_charts_un_voting_when_votes_are_imported(tmp_path):
     assert any(p["value"] is not None for p in voting["series"][0]["points"])
     page = client.get("/states/BLR?as_of=2020-07-01").text
     assert 'id="voting-h"' in page and 'id="voting-chart"' in page and "<svg" in page
+    # a day in the first year of coverage has no whole year of votes before it: no section, not an error
+    early = client.get("/states/BLR.json?as_of=1990-07-01")
+    assert early.status_code == 200 and early.json()["voting"] is None
     # without imported votes the section is absent and the twin says so
     bare = TestClient(create_app(cache=tmp_path / "cache-2"))  # one process, one configuration per file
     assert bare.get("/states/BLR.json?as_of=2020-07-01").json()["voting"] is None

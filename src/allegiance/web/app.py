@@ -375,6 +375,25 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         return {"brief_html": _brief_html(data["brief"]), "posture_svg": Markup(posture_chart_svg(data["changes"])),
                 "voting_svg": Markup(alignment_chart_svg(voting)) if voting else None}
 
+    voting_cache: dict[tuple, dict | None] = {}
+
+    def _voting(ds, state: str, first: int, last: int) -> dict | None:
+        """``alignment`` for the state page, kept per data-store version (the file's size and time), state and
+        years: the same page asked again, or on another day of the same year, does not recompute it."""
+        from allegiance.measure.alignment import alignment
+
+        st_ = app.state.data.stat()
+        key = (st_.st_size, st_.st_mtime_ns, state, first, last)
+        if key not in voting_cache:
+            try:
+                voting_cache[key] = alignment(ds, H().store, state, ["RUS", "eu", "nam"], start=first, end=last,
+                                              measure="agree", by="year")
+            except (DataError, UsageError):  # the imported votes do not cover this state or these years
+                voting_cache[key] = None
+            if len(voting_cache) > 1024:  # bounded: forget the oldest
+                voting_cache.pop(next(iter(voting_cache)))
+        return voting_cache[key]
+
     def _voting_data():
         """The measure layer's data store, read-only, when UN votes are imported there; else None."""
         path = app.state.data
@@ -403,16 +422,10 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
             try:
                 voting = None
                 if ds is not None:
-                    from allegiance.measure.alignment import alignment
-
-                    # how closely the state voted with Russia and with the EU and NAM majorities, year by year
-                    try:
-                        # whole years up to the day asked: a year's later votes are not yet cast on that day
-                        last = day.year if (day.month, day.day) == (12, 31) else day.year - 1
-                        voting = alignment(ds, H().store, st["state"], ["RUS", "eu", "nam"], start=start.year,
-                                           end=last, measure="agree", by="year")
-                    except DataError:  # the imported votes do not cover this state or window
-                        voting = None
+                    # how closely the state voted with Russia and with the EU and NAM majorities, year by year,
+                    # over whole years up to the day asked (a year's later votes are not yet cast on that day)
+                    last = day.year if (day.month, day.day) == (12, 31) else day.year - 1
+                    voting = _voting(ds, st["state"], start.year, last) if last >= start.year else None
                 return {"status": st, "timeline": timeline(H().store, st["state"]),
                         "brief": assess(H().store, st["state"], as_of=day, data=ds),
                         "changes": changes(H().store, st["state"], start=start, end=day), "voting": voting}
