@@ -67,10 +67,13 @@ def test_a_changed_knowledge_base_rebuilds_and_prunes_its_blobs(tmp_path):
     from allegiance.facts.store import STALE_AFTER_S
 
     week = time.time() - STALE_AFTER_S - 60
-    for p in old + [s1.path]:
+    for p in cache.glob(f"{s1.path.stem}.*"):  # the old version unused for a week: database, fingerprint, blobs
         os.utime(p, (week, week))
-    with open_store(kb, cache_dir=cache):
-        pass
+    core.write_text(core.read_text() + "\n# a third version\n")
+    later += 5 * 10**9
+    os.utime(core, ns=(later, later))
+    with open_store(kb, cache_dir=cache) as s3:  # pruning runs after a build
+        assert s3.rebuilt
     assert not any(p.exists() for p in old) and len(list(cache.glob("kb-*.toy-*.pickle"))) == 1
 
 

@@ -38,9 +38,15 @@ def test_changed_yaml_rebuilds_and_prunes_the_old_database(tmp_path):
 
     week = time.time() - STALE_AFTER_S - 60
     os.utime(s1.path, (week, week))
-    with open_store(kb, cache_dir=cache):
-        pass
-    assert not s1.path.exists()
+    with open_store(kb, cache_dir=cache) as s:  # its fingerprint was used lately: it stays
+        assert not s.rebuilt
+    assert s1.path.exists()
+    for f in cache.glob(f"{s1.path.stem}.*"):  # every file of the old version unused for a week
+        os.utime(f, (week, week))
+    (kb / "core.yaml").write_text(text + "\n# a third version\n")
+    with open_store(kb, cache_dir=cache) as s3:  # pruning runs after a build
+        assert s3.rebuilt
+    assert not s1.path.exists() and not list(cache.glob(f"{s1.path.stem}.*")) and s2.path.exists()
 
 
 def test_invalid_yaml_leaves_no_database(tmp_path):

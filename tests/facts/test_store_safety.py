@@ -3,6 +3,7 @@ unwritable cache answered from memory, concurrent openers compiling once."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -37,6 +38,33 @@ def test_a_damaged_compiled_store_is_rebuilt(tmp_path, damage):
     db.write_bytes(damage)
     with open_store(kb, cache_dir=cache) as s:  # used to raise on every later query
         assert s.rebuilt and s.con.execute("SELECT count(*) FROM statements").fetchone()[0] == n
+
+
+def test_a_block_overwritten_inside_the_data_is_found_and_rebuilt(tmp_path):
+    kb, cache = _kb(tmp_path), tmp_path / "cache"
+    with open_store(kb, cache_dir=cache) as s:
+        n = s.con.execute("SELECT count(*) FROM statements").fetchone()[0]
+    (db,) = _compiled(cache)
+    raw = bytearray(db.read_bytes())
+    off = int(len(raw) * 0.65) // 4096 * 4096 + 100
+    raw[off:off + 16] = b"\xaa" * 16  # the header and meta still read; a data block fails its checksum
+    db.write_bytes(bytes(raw))
+    with open_store(kb, cache_dir=cache) as s:
+        assert s.rebuilt
+        assert s.con.execute("SELECT count(*) FROM statements").fetchone()[0] == n
+        assert s.con.execute("SELECT count(*) FROM (SELECT * FROM statements)").fetchone()[0] == n
+
+
+def test_an_unchanged_database_with_a_new_time_is_not_rebuilt(tmp_path):
+    kb, cache = _kb(tmp_path), tmp_path / "cache"
+    with open_store(kb, cache_dir=cache):
+        pass
+    (db,) = _compiled(cache)
+    os.utime(db, (1e9, 1e9))  # a copy or a backup restore moves the time, not the bytes
+    with open_store(kb, cache_dir=cache) as s:
+        assert not s.rebuilt
+    with open_store(kb, cache_dir=cache) as s:  # and the new time is remembered: no checksum next time
+        assert not s.rebuilt and json.loads(st._fingerprint_path(db).read_text())["mtime_ns"] == db.stat().st_mtime_ns
 
 
 def test_two_versions_sharing_a_cache_keep_each_others_files(tmp_path):

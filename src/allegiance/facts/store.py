@@ -37,7 +37,9 @@ latest day an EDTF date can mean):
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import json
 import os
 import re
 import tempfile
@@ -203,37 +205,98 @@ def _open_compiled(kb_dir: Path, path: Path) -> tuple[duckdb.DuckDBPyConnection,
 
     Builds are serialised by a lock file per database, so concurrent processes asking for the same knowledge
     base compile it once; processes asking for other versions are not blocked and lose nothing (other
-    versions' files are only removed once stale, see :func:`_prune`).
+    versions' files are only removed once stale, see :func:`_prune`, which runs after a build).
+
+    Damage is found two ways: the file must open and answer a query on ``meta`` (garbage, a file cut short in its
+    header), and it must match the fingerprint written when it was built (:func:`_intact`: a block overwritten or
+    cut short inside the data, which DuckDB would only notice on the query that reads that block).
     """
     rebuilt = False
     for attempt in (1, 2):
         if not path.exists():
             with _build_lock(path):
                 if not path.exists():  # another process may have built it while we waited
+                    with contextlib.suppress(OSError):
+                        _fingerprint_path(path).unlink()  # never judge the new file by an old fingerprint
                     try:
                         _build(kb_dir, path)
+                        _write_fingerprint(path)
                     except OSError as exc:
                         raise _CacheUnwritable(f"cannot write the compiled knowledge base to {path.parent}: "
                                                f"{exc.strerror or exc}") from None
                     rebuilt = True
+                    _prune(path.parent, keep=path)
         try:
+            if not _intact(path):
+                raise _Damaged(path)
             con = duckdb.connect(str(path), read_only=True)
             con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            with contextlib.suppress(OSError):  # "last used", for _prune: access times are not kept everywhere
-                os.utime(path)
-            _prune(path.parent, keep=path)  # a glob and a stat per file: cheap beside the open
+            with contextlib.suppress(OSError):  # "last used", for _prune; the database itself is never touched
+                os.utime(_fingerprint_path(path))
             return con, rebuilt
         except (duckdb.Error, OSError):
             if attempt == 2:
                 raise
             # garbage, a truncated file, or another program's file under our name: set it aside and rebuild
             with _build_lock(path):
-                with contextlib.suppress(OSError):
-                    path.unlink()
-                for blob in path.parent.glob(f"{path.stem}.*.pickle"):
+                for old in (path, _fingerprint_path(path), *path.parent.glob(f"{path.stem}.*.pickle")):
                     with contextlib.suppress(OSError):
-                        blob.unlink()
+                        old.unlink()
     raise AssertionError("unreachable")
+
+
+class _Damaged(OSError):
+    """A compiled database that no longer matches the fingerprint written when it was built (an I/O error: if a
+    rebuild is damaged too, the disk is at fault, and the CLI reports it as one line like any OSError)."""
+
+    def __init__(self, path: Path):
+        super().__init__(errno.EIO, "the compiled knowledge base changed on disk after it was built", str(path))
+
+
+def _fingerprint_path(db: Path) -> Path:
+    return db.with_name(f"{db.stem}.fingerprint.json")
+
+
+def _sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _write_fingerprint(db: Path) -> dict:
+    st = db.stat()
+    fp = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": _sha256_of(db)}
+    write_atomically(_fingerprint_path(db), json.dumps(fp).encode())
+    return fp
+
+
+def _intact(db: Path) -> bool:
+    """Whether ``db`` is the file that was built: its size and time as recorded (a stat), or, when they moved
+    (a copy, a touch, a write), its checksum. A database built before fingerprints existed is trusted once and
+    fingerprinted (any later change to it is then caught)."""
+    try:
+        fp = json.loads(_fingerprint_path(db).read_bytes())
+        size, mtime_ns, digest = int(fp["size"]), int(fp["mtime_ns"]), str(fp["sha256"])
+    except FileNotFoundError:
+        with contextlib.suppress(OSError):
+            _write_fingerprint(db)
+        return True
+    except (OSError, ValueError, KeyError, TypeError):  # an unreadable fingerprint: judge by the checksum alone
+        size, mtime_ns, digest = -1, -1, None
+    st = db.stat()
+    if st.st_size == size and st.st_mtime_ns == mtime_ns:
+        return True
+    if digest is not None and st.st_size == size and _sha256_of(db) == digest:
+        with contextlib.suppress(OSError):  # the same bytes under a new time: remember the time
+            _write_fingerprint(db)
+        return True
+    if digest is None:
+        with contextlib.suppress(OSError):
+            _write_fingerprint(db)
+        return True
+    return False
 
 
 @contextlib.contextmanager
@@ -297,22 +360,30 @@ def _manifest(cache: Path, kb_dir: Path) -> Path:
 
 
 def _prune(cache: Path, keep: Path) -> None:
-    """Remove compiled databases of other knowledge-base versions (and their blobs and locks) unused for a week,
-    and builds abandoned by a killed process for an hour.
+    """Remove compiled databases of other knowledge-base versions (with their fingerprints, blobs and locks)
+    unused for a week, and builds abandoned by a killed process for an hour. Runs after a build.
 
     Never a file another process may be about to open: two checkouts, or two ``--kb`` directories, share one
-    cache, and each keeps its own compiled file (named by its content) until it has gone unused.
+    cache, and each keeps its own compiled file (named by its content) until it has gone unused. A version's
+    last use is the newest time among its files (each open touches its fingerprint).
     """
     import time
 
     now = time.time()
-    for old in cache.glob("kb-*"):
-        if old.name.split(".", 1)[0] == keep.stem:
+    groups: dict[str, list[Path]] = {}
+    for f in cache.glob("kb-*"):
+        stem = f.name.split(".", 1)[0]
+        if stem != keep.stem:
+            groups.setdefault(stem, []).append(f)
+    for files in groups.values():
+        try:
+            last = max(max(f.stat().st_mtime, f.stat().st_atime) for f in files)
+        except OSError:
             continue
-        with contextlib.suppress(OSError):
-            st = old.stat()
-            if now - max(st.st_mtime, st.st_atime) > STALE_AFTER_S:
-                old.unlink()
+        if now - last > STALE_AFTER_S:
+            for f in files:
+                with contextlib.suppress(OSError):
+                    f.unlink()
     for build in cache.glob(".kb-build-*"):
         with contextlib.suppress(OSError):
             if now - build.stat().st_mtime > ABANDONED_BUILD_AFTER_S:
