@@ -128,15 +128,7 @@ def _copy_kb(dst: Path) -> Path:
 #: Failures found by this harness and not fixed yet: signature -> (pattern in the failure's text, reason).
 #: They are counted as failures in the table; tests/test_reliability.py holds an xfail(strict=True)
 #: reproducer of each, and lets the quick run's failures through only when they match one of these.
-KNOWN: dict[str, tuple[str, str]] = {
-    "compiled-store-corrupt-block": (r"damage-compiled.*(Corrupt database file|Could not read enough bytes)",
-                                    "a compiled store with a damaged block (checksum) or cut short inside its "
-                                    "data is one error line (exit 1) instead of being rebuilt: the check on "
-                                    "open reads only meta"),
-    "data-store-locked": (r"Could not set lock on file",
-                          "a query of the data store while an import holds it for writing fails "
-                          "(DuckDB's lock) instead of waiting or answering"),
-}
+KNOWN: dict[str, tuple[str, str]] = {}
 
 
 def known(failure: str) -> str | None:

@@ -5,6 +5,13 @@ so they live in their own file: ``$ALLEGIANCE_DATA`` if set, else
 ``<user data dir>/allegiance/data.duckdb`` (platformdirs). The CLI's
 ``--data FILE`` overrides both.
 
+Readers are never blocked by an import: a store opened for writing is a copy
+(``.data.duckdb.import-<pid>``, beside it) that is renamed over the store when
+it is closed without an error, so a reader opens the old file or the new one,
+never one in the middle of a write, and a process that is killed or fails
+leaves the store as it was. Writers take turns (a lock file,
+``data.duckdb.lock``); a copy left by a killed writer is removed by the next.
+
 Tables:
 
 - ``datasets``: one row per imported kind: file name, SHA-256, size, rows,
@@ -23,8 +30,10 @@ Tables:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,15 +80,46 @@ class DataStore:
     path: Path | None  # None: in memory
     read_only: bool
     cache: dict = field(default_factory=dict)
+    _copy: Path | None = None  # open for writing: the copy that replaces ``path`` when closed
+    _lock: Any = None  # ... and the writers' lock file, held until then
 
     def close(self) -> None:
-        self.con.close()
+        """Close; a store open for writing is swapped in whole (all that was written, at once)."""
+        if self._copy is None:
+            self.con.close()
+            return
+        try:
+            self.con.execute("CHECKPOINT")
+            self.con.close()
+            os.replace(self._copy, self.path)
+            _sync_dir(self.path.parent)
+        except BaseException:
+            self.discard()
+            raise
+        self._release()
+
+    def discard(self) -> None:
+        """Close a store open for writing and drop what was written: the store stays as it was."""
+        with contextlib.suppress(duckdb.Error):
+            self.con.close()
+        if self._copy is not None:
+            _remove_copy(self._copy)
+        self._release()
+
+    def _release(self) -> None:
+        self._copy = None
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases its lock
+            self._lock = None
 
     def __enter__(self) -> DataStore:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is not None and self._copy is not None:
+            self.discard()  # an error or Ctrl-C in the middle: nothing of it reaches the store
+        else:
+            self.close()
 
     def has_table(self, name: str) -> bool:
         return bool(self.con.execute(
@@ -110,15 +150,69 @@ def open_data(path: Path | str | None = None, *, read_only: bool = True, in_memo
             f"no datasets imported yet (no data store at {path}); import one with: "
             f"allegiance data import un_votes PATH/un_votes.csv.gz (see: allegiance data import --help)")
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        return _open_for_writing(path)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
         first = str(exc).splitlines()[0]
         raise DataError(f"cannot open the data store {path}: {first}") from None
-    if not read_only:
+    return DataStore(con, path, True)
+
+
+def _open_for_writing(path: Path) -> DataStore:
+    """A copy of the store to write, swapped in when closed; writers wait for each other (a lock file)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.with_name(path.name + ".lock"), "a+b")
+    except OSError as exc:
+        raise DataError(f"cannot write the data store {path}: {exc.strerror or exc}", value=str(path),
+                        field="data", allowed="a file in a writable directory") from None
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: the swap is still atomic, writers only not serialised
+            fcntl = None
+        if fcntl is not None:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        for left in path.parent.glob(f".{path.name}.import-*"):  # a writer killed before its swap
+            _remove_copy(left)
+        copy = path.with_name(f".{path.name}.import-{os.getpid()}")
+        if path.exists():
+            shutil.copyfile(path, copy)
+            wal = path.with_name(path.name + ".wal")  # a store last written in place, not checkpointed
+            if wal.exists():
+                shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+        try:
+            con = duckdb.connect(str(copy))
+        except duckdb.Error as exc:
+            _remove_copy(copy)
+            first = str(exc).splitlines()[0]
+            raise DataError(f"cannot open the data store {path}: {first}", value=str(path), field="data") from None
         _ensure_schema(con)
-    return DataStore(con, path, read_only)
+        return DataStore(con, path, False, _copy=copy, _lock=lock)
+    except OSError as exc:
+        lock.close()
+        raise DataError(f"cannot write the data store {path}: {exc.strerror or exc}", value=str(path),
+                        field="data", allowed="a file in a writable directory") from None
+    except BaseException:
+        lock.close()
+        raise
+
+
+def _remove_copy(copy: Path) -> None:
+    for f in (copy, copy.with_name(copy.name + ".wal")):
+        with contextlib.suppress(OSError):
+            f.unlink()
+
+
+def _sync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (where the platform allows opening a directory)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
