@@ -275,6 +275,23 @@ def test_a_yml_file_and_a_dangling_link_are_reported_not_skipped(tmp_path):
     assert "cannot read it" in found[("gone.yaml", "(file)")]
 
 
+@pytest.mark.parametrize("name", ["more.YAML", "more.YML", "sub/more.yaml", "sub/deeper/more.yaml"])
+def test_yaml_under_another_spelling_or_in_a_subdirectory_is_reported(tmp_path, name):
+    """`check` used to skip x.YAML, x.YML and any subdirectory silently."""
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "a.yaml").write_text(yaml.safe_dump(BASE, sort_keys=False), encoding="utf-8")
+    (kb / "arrangements").mkdir()  # read by the rules layer, not reported here
+    (kb / "arrangements" / "x.yaml").write_text("id: x\n", encoding="utf-8")
+    (kb / name).parent.mkdir(parents=True, exist_ok=True)
+    (kb / name).write_text("topic: more\n", encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as err:
+        load_kb(kb)
+    (p,) = err.value.problems
+    assert (p.file, p.field) == (name, "(file)")
+    assert ("subdirectory is not read" if "/" in name else "rename it to more.yaml") in p.message
+
+
 def test_a_syntax_error_is_not_buried_under_knock_on_errors(tmp_path):
     """One malformed file used to be listed after every reference into it from the other files."""
     kb = tmp_path / "kb"

@@ -207,3 +207,16 @@ def test_vetoes_report_every_body(tmp_path, shipped_store):
     senate = by_body["senate"]
     assert senate["veto_states"] == ["BLR"] and senate["can_act_alone"] == ["BLR"]
     assert senate["veto_players"] == [] and senate["minimal_winning_coalitions_count"] == 3
+
+
+@pytest.mark.parametrize("name", ["extra.yml", "extra.YAML"])
+def test_an_arrangement_file_under_another_spelling_is_reported(tmp_path, shipped_store, name):
+    """The loader used to read only *.yaml and skip x.yml and x.YAML without a word."""
+    d = tmp_path / "arr"
+    d.mkdir()
+    (d / "test.yaml").write_text(BASE)
+    (d / name).write_text(BASE)
+    with pytest.raises(KnowledgeBaseError) as err:
+        load_arrangements(shipped_store, d)
+    (p,) = err.value.problems
+    assert p.file == name and "rename it to extra.yaml" in p.message

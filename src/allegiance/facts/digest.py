@@ -41,23 +41,39 @@ def default_kb_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "kb"
 
 
-def kb_files(directory: Path) -> list[Path]:
-    """The YAML files of a knowledge base, sorted by name (subdirectories such as ``arrangements`` are not read).
+#: Subdirectories of a knowledge base that other layers read (the rules layer's arrangements).
+READ_ELSEWHERE = ("arrangements",)
 
-    ``*.yml`` files and links that lead nowhere are listed too, so that the loader reports them rather than
-    a knowledge base silently missing a file.
+
+def is_yaml_name(name: str) -> bool:
+    """A name that looks like YAML in any spelling (``.yaml``, ``.yml``, ``.YAML``, ...)."""
+    return name.lower().endswith((".yaml", ".yml"))
+
+
+def kb_files(directory: Path) -> list[Path]:
+    """The YAML files of a knowledge base, sorted by name.
+
+    Files that look like YAML but are not read (``*.yml``, ``*.YAML``, links that lead nowhere, YAML in a
+    subdirectory other than ``arrangements``) are listed too, so that the loader reports them rather than a
+    knowledge base silently missing a file.
     """
     d = Path(directory)
     if not d.is_dir():
         return []
-    return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and (p.is_file() or p.is_symlink()))
+    out = []
+    for p in d.iterdir():
+        if is_yaml_name(p.name) and (p.is_file() or p.is_symlink()):
+            out.append(p)
+        elif p.is_dir() and p.name not in READ_ELSEWHERE and not p.name.startswith("."):
+            out.extend(q for q in p.rglob("*") if is_yaml_name(q.name) and (q.is_file() or q.is_symlink()))
+    return sorted(out, key=lambda p: p.relative_to(d).as_posix())
 
 
 def kb_digest(directory: Path) -> str:
     """A checksum of every YAML file (name and bytes) and the schema version."""
     h = hashlib.sha256(f"allegiance-kb/{SCHEMA_VERSION}\n".encode())
     for p in kb_files(directory):
-        h.update(p.name.encode() + b"\0")
+        h.update(p.relative_to(directory).as_posix().encode() + b"\0")
         try:
             h.update(p.read_bytes())
         except OSError:  # unreadable or a dangling link: the loader reports it; the checksum only notes it

@@ -170,8 +170,12 @@ def _load(directory: Path, depth: int | None) -> KnowledgeBase:
     lines_of: dict[str, tuple[str, dict, tuple]] = {}  # id -> (file, lines, path prefix)
 
     for path in files:
-        file = path.name
-        if path.suffix == ".yml":
+        file = path.relative_to(directory).as_posix()
+        if path.parent != directory:
+            out.add(file, 1, "(file)", f"YAML in a subdirectory is not read (only {directory.name}/*.yaml and "
+                                       f"{directory.name}/arrangements/*.yaml are); move it up to {path.name}")
+            continue
+        if path.suffix != ".yaml":
             out.add(file, 1, "(file)", f"knowledge-base files end in .yaml; rename it to {path.stem}.yaml")
             continue
         try:

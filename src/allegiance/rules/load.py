@@ -31,7 +31,15 @@ if TYPE_CHECKING:
 # Parsing (PyYAML, the checks, the facts loader's messages, the pydantic validators) is imported by
 # load_arrangements when it runs: a warm call unpickles the Rulebook (rules/rulebook.py) and needs none of it.
 
-__all__ = ["Catalog", "LoadedArrangement", "Rulebook", "load_arrangements", "arrangements_dir"]
+__all__ = ["Catalog", "LoadedArrangement", "Rulebook", "load_arrangements", "arrangements_dir", "arrangement_files"]
+
+
+def arrangement_files(directory: Path) -> list[Path]:
+    """The arrangement files in ``directory``, and any file that looks like YAML under another spelling
+    (``x.yml``, ``x.YAML``), which the loader reports rather than skipping."""
+    from allegiance.facts.digest import is_yaml_name
+
+    return sorted(p for p in directory.iterdir() if is_yaml_name(p.name)) if directory.is_dir() else []
 
 
 def arrangements_dir(kb_dir: Path | str | None = None) -> Path:
@@ -130,8 +138,11 @@ def load_arrangements(store, directory: Path | str | None = None) -> Rulebook:
     problems: list[Problem] = []
     loaded: dict[str, LoadedArrangement] = {}
     first_file: dict[str, tuple[str, int]] = {}
-    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
-    for path in files:
+    for path in arrangement_files(directory):
+        if path.suffix != ".yaml":
+            problems.append(Problem(path.name, 1, "(file)",
+                                    f"arrangement files end in .yaml; rename it to {path.stem}.yaml"))
+            continue
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:

@@ -128,7 +128,9 @@ def open_rules(store, directory: Path | str | None = None) -> Rules:
 def _rulebook_inputs(directory: Path) -> list[Path]:
     """What a parsed rulebook depends on beyond the compiled store: the arrangement files (as
     :func:`~allegiance.rules.load.load_arrangements` finds them) and the code that parses and checks them."""
-    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    from allegiance.rules.load import arrangement_files
+
+    files = arrangement_files(directory)
     here = Path(__file__).resolve().parent
     facts = here.parent / "facts"
     code = sorted(here.glob("*.py")) + [facts / "_yaml.py", facts / "model.py", facts / "time.py",
