@@ -104,6 +104,19 @@ def _env(tmp: Path) -> dict[str, str]:
     return env
 
 
+def unprivileged(args: list[str]) -> tuple[list[str], str]:
+    """``args`` made to meet file permissions, and a note of how. Root ignores them (the capabilities
+    CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH), so as root the command runs without those two (util-linux's
+    ``setpriv``): a read-only directory or an unreadable file then stops it as it stops any user, while it
+    still runs the same interpreter and package (another user could not read a Python installed under /root)."""
+    if os.geteuid() != 0:
+        return args, ""
+    if shutil.which("setpriv") is None:
+        raise SystemExit("running as root, the fault tests need util-linux's setpriv to drop the capabilities that "
+                         "let root ignore file permissions (apt-get install util-linux)")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", *args], " (root without CAP_DAC_*)"
+
+
 def _run(args: list[str], env: dict[str, str], timeout: float = TIMEOUT_S, cwd: Path | None = None):
     """(returncode or 'timeout', stdout, stderr)."""
     try:
@@ -516,7 +529,8 @@ def faults(cat: Category, tries: int, seed: int, tmp: Path, jobs: int) -> None:
         plan.append(("damage-compiled" if i % 2 == 0 else "damage-data", i, rng.randrange(2**32)))
     dirs = ["cache-missing", "cache-under-file", "cache-readonly", "o-missing", "o-under-file", "o-readonly",
             "plot-missing", "plot-under-file", "plot-readonly", "data-missing", "data-under-file", "data-readonly",
-            "data-is-dir", "import-data-under-file", "import-data-readonly"]
+            "data-is-dir", "import-data-under-file", "import-data-readonly", "kb-file-unreadable",
+            "seeds-unreadable"]
     for i in range(max(len(dirs), tries - n_kill - n_damage)):
         plan.append(("dirs:" + dirs[i % len(dirs)], i, rng.randrange(2**32)))
 
@@ -683,20 +697,22 @@ def _damage_data(d: Path, r: random.Random, env) -> tuple[bool, str, str]:
 
 
 def _dirs(d: Path, case: str, env) -> tuple[bool, str, str]:
-    """Missing, under-a-file and read-only directories for --cache, -o, --plot, --data."""
+    """Missing, under-a-file and read-only directories for --cache, -o, --plot, --data; an unreadable KB file
+    and seeds directory. As root the command runs without the capabilities that ignore permissions."""
     kb = _copy_kb(d / "kb")
     blocker = d / "a-file"
     blocker.write_text("not a directory")
     ro = d / "readonly"
     ro.mkdir()
-    ro.chmod(0o555)
-    root = os.geteuid() == 0
     data = d / "data.duckdb"
     if case.startswith(("plot-", "data-")):  # a store to read (align, data versions)
         for kind in ("un_roll_calls", "un_votes"):
             _run([*CLI, "data", "import", kind, str(FIX / f"fx_{kind}.csv"), "--data", str(data)], env)
-    where = {"missing": d / "no" / "such", "under-file": blocker / "x", "readonly": ro / "sub",
-             "is-dir": d}[case.split("-", 1)[1] if not case.startswith("import-") else case.split("-", 2)[2]]
+    if case.startswith(("kb-", "seeds-")):
+        where = kb
+    else:
+        where = {"missing": d / "no" / "such", "under-file": blocker / "x", "readonly": ro / "sub",
+                 "is-dir": d}[case.split("-", 1)[1] if not case.startswith("import-") else case.split("-", 2)[2]]
     assess = [*CLI, "--kb", str(kb), "--cache", str(d / "c"), "assess", "BLR", "--as-of", "2023-01-01"]
     align = [*CLI, "--kb", str(FIX / "kb"), "--cache", str(d / "c2"), "align", "BLR", "--with", "RUS", "--data",
              str(data)]
@@ -710,8 +726,22 @@ def _dirs(d: Path, case: str, env) -> tuple[bool, str, str]:
         args = [*align, "--plot", str(where / "x.html")]
     elif case.startswith("data-"):
         args = [*CLI, "data", "versions", "--data", str(where if case != "data-is-dir" else d)]
+    elif case == "kb-file-unreadable":
+        args = [*CLI, "--kb", str(kb), "--cache", str(d / "c"), "check"]
+    elif case == "seeds-unreadable":
+        seeds = d / "seeds"
+        seeds.mkdir()
+        (seeds / "seed.txt").write_text("a seed")
+        args = [*CLI, "--kb", str(kb), "--cache", str(d / "c"), "check", "--seeds", str(seeds)]
     else:  # import-data-*
-        args = [*CLI, "data", "import", "un_votes", str(FIX / "fx_un_votes.csv"), "--data", str(where / "d.duckdb")]
+        args = [*CLI, "data", "import", "un_votes", str(FIX / f"fx_un_votes.csv"), "--data", str(where / "d.duckdb")]
+    ro.chmod(0o555)
+    if case == "kb-file-unreadable":
+        sorted(kb.glob("*.yaml"))[0].chmod(0o000)
+    elif case == "seeds-unreadable":
+        (d / "seeds" / "seed.txt").chmod(0o000)
+        (d / "seeds").chmod(0o000)
+    args, note = unprivileged(args)
     rc, out, err = _run(args, env)
     problems = []
     if rc == "timeout" or "Traceback" in out + err:
@@ -720,18 +750,18 @@ def _dirs(d: Path, case: str, env) -> tuple[bool, str, str]:
         if rc != 0:
             problems.append(f"a missing cache directory: exit {rc}: {err[-300:]!r}")
     elif want_ok:
-        if rc != 0 or (not (root and "readonly" in case) and "warning:" not in err):
+        if rc != 0 or "warning:" not in err:
             problems.append(f"exit {rc}, stderr {err[-300:]!r}")
-    elif root and "readonly" in case:
-        if rc not in (0, 1, 2):  # root writes into a read-only directory: only no traceback is asked
-            problems.append(f"exit {rc}")
     else:
         if rc == 0:
             problems.append("exit 0 though the path cannot be used")
         elif len(_error_lines(err)) != 1:
             problems.append(f"not one error line: {err[-300:]!r}")
-    ro.chmod(0o755)
-    note = " (as root: read-only is not enforced, only no traceback)" if root and "readonly" in case else ""
+    for p in (ro, d / "seeds"):
+        if p.exists():
+            p.chmod(0o755)
+    for p in kb.glob("*.yaml"):
+        p.chmod(0o644)
     return not problems, f"dirs {case}{note}", "; ".join(problems)
 
 
