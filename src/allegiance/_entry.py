@@ -32,6 +32,9 @@ def install() -> None:
         pass
 
 
+install()  # at import, before the script wrapper calls main(): the window before it is Python's own start-up
+
+
 def main() -> None:
     install()
     from allegiance.cli import main as run
