@@ -132,3 +132,19 @@ def test_concurrent_openers_of_two_versions_on_one_cache_each_compile_once(tmp_p
     said = [o[0].strip() for o in outs]
     assert said.count("built") == 2 and said.count("reused") == 6  # each version compiled once
     assert len(_compiled(cache)) == 2
+
+
+def test_a_killed_build_is_cleared_by_the_next_build_of_its_version(tmp_path):
+    # a SIGKILL during compile used to leave .kb-build-*.duckdb files until they were an hour old and
+    # another version happened to be built
+    kb, cache = _kb(tmp_path), tmp_path / "cache"
+    with open_store(kb, cache_dir=cache) as s:
+        stem = s.path.stem
+    s.path.unlink()
+    left = cache / f".kb-build-{stem}-abcd1234.duckdb"
+    left.write_bytes(b"half a build")
+    other = cache / ".kb-build-kb-0000000000000000ffff-x.duckdb"  # another version's build, maybe running
+    other.write_bytes(b"x")
+    with open_store(kb, cache_dir=cache) as s:
+        assert s.rebuilt
+    assert not left.exists() and other.exists()

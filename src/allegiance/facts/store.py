@@ -218,6 +218,9 @@ def _open_compiled(kb_dir: Path, path: Path) -> tuple[duckdb.DuckDBPyConnection,
                 if not path.exists():  # another process may have built it while we waited
                     with contextlib.suppress(OSError):
                         _fingerprint_path(path).unlink()  # never judge the new file by an old fingerprint
+                    for left in path.parent.glob(f".kb-build-{path.stem}-*"):  # a build of this version that
+                        with contextlib.suppress(OSError):  # was killed: under the lock, no one else's
+                            left.unlink()
                     try:
                         _build(kb_dir, path)
                         _write_fingerprint(path)
@@ -412,7 +415,7 @@ def compile_kb(kb: KnowledgeBase, path: Path | str) -> Path:
     """Compile ``kb`` into a DuckDB file at ``path``, atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".kb-build-", suffix=".duckdb", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".kb-build-{path.stem}-", suffix=".duckdb", dir=path.parent)
     os.close(fd)
     os.unlink(tmp)  # DuckDB wants to create the file itself
     from allegiance.facts.load import gc_paused
