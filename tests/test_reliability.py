@@ -46,8 +46,11 @@ def test_quick_run_has_no_failures(quick, name):
 
 
 def test_quick_run_is_bounded(quick):
-    _, seconds = quick
-    assert seconds < 80, f"the quick run took {seconds:.0f} s"
+    """Bounded by count, not by a clock (a time limit fails on a loaded machine; the time is in
+    docs/reliability.md): at most 40 tries a category (faults: one of each kind; concurrency: one round)."""
+    cats, _ = quick
+    assert {name: c.tries <= 40 for name, c in cats.items()} == {name: True for name in rel.QUICK}, \
+        {name: c.tries for name, c in cats.items()}
 
 
 def test_full_run_is_over_a_thousand_tries():
