@@ -141,7 +141,12 @@ def _copy_kb(dst: Path) -> Path:
 #: Failures found by this harness and not fixed yet: signature -> (pattern in the failure's text, reason).
 #: They are counted as failures in the table; tests/test_reliability.py holds an xfail(strict=True)
 #: reproducer of each, and lets the quick run's failures through only when they match one of these.
-KNOWN: dict[str, tuple[str, str]] = {}
+KNOWN: dict[str, tuple[str, str]] = {
+    "sigint-before-handler": (r"traceback \(before the handler\)",
+                              "a Ctrl-C while Python itself starts (its site import, the pip-generated script's "
+                              "own imports), before allegiance._entry is imported and installs its handler: "
+                              "Python's KeyboardInterrupt traceback, before any line of ours runs"),
+}
 
 
 def known(failure: str) -> str | None:
@@ -572,12 +577,28 @@ def _kill(args, env, delay: float, sig: int):
     return p.returncode, out, err
 
 
+_WRAPPER_IMPORT = re.compile(r'File "[^"]*[/\\]allegiance", line \d+, in <module>\n\s+(import |from )')
+
+
+def before_handler(err: str) -> bool:
+    """Whether a KeyboardInterrupt traceback was raised before ``allegiance._entry`` installed its handler:
+    while Python imported ``site`` (a fatal error at start-up), or while the pip-generated ``allegiance``
+    script was still at its import lines (the handler is installed by the last of them)."""
+    if "KeyboardInterrupt" not in err:
+        return False
+    if "init_import_site" in err:
+        return True
+    tb = err[err.find("Traceback"):]
+    return bool(_WRAPPER_IMPORT.search(tb)) and "sys.exit(main())" not in tb
+
+
 def _signal_answer_ok(rc, err: str, sig: int) -> list[str]:
     problems = []
     if rc == "timeout":
         problems.append("did not stop after the signal")
     if "Traceback" in err:
-        problems.append("traceback: " + err[-500:])
+        when = " (before the handler)" if before_handler(err) else ""
+        problems.append(f"traceback{when}: " + err[-500:])
     if sig == signal.SIGINT and rc not in (0, 130, -signal.SIGINT):
         problems.append(f"SIGINT gave exit {rc}: {err[-300:]!r}")
     if sig == signal.SIGINT and rc == -signal.SIGINT and err.strip():
