@@ -190,7 +190,7 @@ def assess(store: Store, state: str, *, as_of: date, since: date | None = None, 
 
     # conflicts
     blocks = doc.section("conflicts", "Conflicts between sources")
-    conf = _conflicts(store, code)
+    conf = _conflicts(store, code, as_of)
     if conf:
         blocks.append({"type": "ul", "items": [
             f"{c['reason']}: " + " / ".join(f"{s['text']}" + doc.cite(s.get("sources") or [], 1)
@@ -284,14 +284,19 @@ def _voting(store: Store, data: Any, code: str, as_of: date, ideal_points: bool)
     return blocks
 
 
-def _conflicts(store: Store, code: str) -> list[dict[str, Any]]:
+def _conflicts(store: Store, code: str, as_of: date) -> list[dict[str, Any]]:
+    """The conflicts touching the state (a side on its timeline), both sides known by ``as_of`` (from a source
+    dated by then; a side whose sources carry no date counts as known)."""
     from allegiance.facts.query import conflicts
 
-    out = []
-    for c in conflicts(store)["conflicts"]:
-        if any(s.get("subject") == code or s.get("object") == code for s in c["statements"]):
-            out.append(c)
-    return out
+    known = {r[0] for r in store.con.execute(
+        "SELECT c.a || ' ' || c.b FROM conflicts c JOIN statements sa ON sa.id = c.a JOIN statements sb ON sb.id = c.b "
+        "WHERE (sa.known_from IS NULL OR sa.known_from <= $day) AND (sb.known_from IS NULL OR sb.known_from <= $day) "
+        "AND (c.a IN (SELECT statement_id FROM involvement WHERE state = $state) "
+        "OR c.b IN (SELECT statement_id FROM involvement WHERE state = $state))",
+        {"day": as_of, "state": code}).fetchall()}
+    return [c for c in conflicts(store)["conflicts"]
+            if f"{c['statements'][0]['id']} {c['statements'][1]['id']}" in known]
 
 
 # ---------------------------------------------------------------------- renderers
