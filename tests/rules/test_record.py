@@ -224,3 +224,31 @@ def test_record_files_are_shipped(tmp_path):
 
     data = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
     assert "kb/record/*.yaml" in data["tool"]["setuptools"]["package-data"]["allegiance"]
+
+
+@pytest.mark.parametrize("action,day,words", [
+    ("use-blr-territory-against-neighbour", "1995-06-01", "union-state is not in force on 1995-06-01"),
+    ("open-russian-base-in-blr", "2015-01-01", "no provision of union-state on open-russian-base-in-blr is in force"),
+    ("station-russian-forces-in-blr", "2020-06-01", "valid time is fuzzy on 2020-06-01"),
+], ids=["before-the-arrangement", "no-provision-in-force", "fuzzy-provision"])
+def test_the_unknown_branches(rules, tmp_path, action, day, words):
+    d = tmp_path / "record"
+    d.mkdir()
+    event = GOOD_EVENT.replace("use-blr-territory-against-neighbour", action).replace("2022-02-24", day)
+    (d / "union-state.yaml").write_text(_file(event), encoding="utf-8")
+    e = record(rules, "union-state", directory=d)["events"][0]
+    assert e["result"] == "unknown" and words in e["reason"], e["reason"]
+
+
+def test_a_refusal_that_was_no_veto(rules, tmp_path):
+    """A refusal by an office whose consent the provision does not ask for (Belarus's prime minister, for a base
+    that needs the two states' consent) conforms, but was no veto."""
+    d = tmp_path / "record"
+    d.mkdir()
+    event = (GOOD_EVENT.replace("use-blr-territory-against-neighbour", "open-russian-base-in-blr")
+             .replace("2022-02-24", "2016-01-01").replace("consents:", "outcome: refused\n    refusals:")
+             .replace("player: BLR", "player: BLR.prime-minister").replace("actors: [RUS]", "actors: []"))
+    (d / "union-state.yaml").write_text(_file(event), encoding="utf-8")
+    e = record(rules, "union-state", directory=d)["events"][0]
+    assert (e["result"], e["veto_used"]) == ("conforms", False)
+    assert "gave no veto" in e["reason"]
