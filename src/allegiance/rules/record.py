@@ -25,7 +25,10 @@ date, with the rules layer's own evaluation (the action's requirement from
 A state's consent is the state's (``BLR``), an office's the office's
 (``BLR.president``): unlike ``can --consent``, a state is not read as all of
 its offices, since a source that records Minsk's agreement does not record a
-decision of the Supreme State Council.
+decision of the Supreme State Council. An actor consents to what it carries
+out (Russia, sending its troops). Without a recorded mode the event is
+checked in every mode, reaching the mode included (its transitions' consents
+are needed too).
 """
 
 from __future__ import annotations
