@@ -57,6 +57,7 @@ BASELINES: dict[str, tuple[list[str], list[dict]]] = {
     "timeline": (SHIPPED, [{"state": "BLR", "start": "2014", "end": "2020"}]),
     "facts": (SHIPPED, [{"state": "BLR", "as_of": "2020-07-01", "known_by": "2021-01-01"}]),
     "sources": (SHIPPED, [{"source_id": "sivitsky-2020-n21"}]),
+    "record": (SHIPPED, [{"arrangement": "union-state", "start": "2022", "end": "2022"}]),
     "can": (SHIPPED, [{"action": "bring-russian-forces-into-blr", "arrangement": "union-state", "mode": "wartime",
                        "as_of": "2020-07-01", "consent": "BLR,RUS", "abstain": "BLR.president"}]),
     "who-commands": (SHIPPED, [{"force": "urads", "arrangement": "union-state", "mode": "threatened-period",

@@ -170,11 +170,14 @@ def test_finland_and_sweden_join_nato(shipped_store, state, day, member):
 
 
 def test_belarus_constitutional_neutrality_aim_until_2022(shipped_store):
-    def aims(day):
+    def aims(day, negated=False):
         return {s["value"] for s in held(shipped_store, "BLR", day).values()
-                if s["predicate"] == "aim" and s["role"] == "constitutional" and s["holds"] == "yes"}
+                if s["predicate"] == "aim" and s["role"] == "constitutional" and s["holds"] == "yes"
+                and s["negated"] is negated}
     assert {"neutrality", "nuclear-free-zone"} <= aims(date(2020, 7, 1))
     assert not {"neutrality", "nuclear-free-zone"} & aims(date(2023, 1, 1))
+    # the amended constitution is recorded as dropping the aim (not merely silent about it)
+    assert "neutrality" in aims(date(2023, 1, 1), negated=True) and not aims(date(2020, 7, 1), negated=True)
 
 
 def test_belarusian_territory_used_for_the_2022_invasion(shipped_store):

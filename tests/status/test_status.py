@@ -203,7 +203,10 @@ def test_assess_formats(cache_dir, tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     assert [s["id"] for s in doc["sections"]] == ["summary", "memberships", "obligations", "posture", "vetoes",
-                                                 "behaviour", "assessments", "conflicts", "changes"]
+                                                 "arrangements", "behaviour", "assessments", "conflicts", "changes"]
+    arr = next(s for s in doc["sections"] if s["id"] == "arrangements")
+    text = json.dumps(arr["blocks"])
+    assert "Minsk will not permit Russian forces" in text and "departure" in text  # provisions and the record
     # every footnote marker resolves to a footnote with a quote
     import re
 

@@ -462,8 +462,17 @@ def _cols(spec: str) -> dict[str, str]:
     return out
 
 
+#: Roles of ``member-of`` through which an organisation or body involves its members' states (observers,
+#: partners, candidates and applicants do not make it theirs).
+_MEMBER_ROLES = (None, "member", "founding-member", "chair")
+
+
 def _entity_states(kb: KnowledgeBase) -> dict[str, set[str]]:
-    """The states each entity involves: itself, its `of` chain, event participants, parties, locations."""
+    """The states each entity involves: itself, its `of` chain, event participants, parties, locations, the
+    offices a person holds, the whole a part belongs to (and a document its parts' states), an organisation's
+    or body's members, the events a document came out of, what is modelled on a precedent, whoever refused a
+    proposal, and the subjects
+    (and objects) of the statements a document is the basis of."""
     ents = kb.entities
     direct: dict[str, set[str]] = {eid: set() for eid in ents}
     for eid, e in ents.items():
@@ -474,14 +483,27 @@ def _entity_states(kb: KnowledgeBase) -> dict[str, set[str]]:
         if e.of:
             links[eid].add(e.of)
     for st in kb.statements.values():
+        for doc in st.basis:  # a document a statement rests on is that statement's subject's (and object's)
+            if doc in links and not st.negated:
+                links[doc].add(st.subject)
+                if st.object is not None:
+                    links[doc].add(st.object)
         if st.object is None or st.negated:
             continue
         if st.predicate in ("participant", "held-in") and ents[st.subject].type == "event":
             links[st.subject].add(st.object)
+            if ents[st.object].type == "document":  # a document an event produced or voted on: the event's states
+                links[st.object].add(st.subject)
+        elif st.predicate in ("modelled-on", "refused"):  # a precedent from what copies it; a proposal from
+            links[st.object].add(st.subject)                # whoever refused it
         elif st.predicate == "party-to":
             links[st.object].add(st.subject)
-        elif st.predicate in ("located-in", "leased-to", "owned-by"):
+        elif st.predicate in ("located-in", "leased-to", "owned-by", "holds-office", "part-of"):
             links[st.subject].add(st.object)
+            if st.predicate == "part-of" and ents[st.object].type == "document":  # a body of law: its parts' states
+                links[st.object].add(st.subject)
+        elif st.predicate == "member-of" and st.role in _MEMBER_ROLES:
+            links[st.object].add(st.subject)
     out: dict[str, set[str]] = {}
     for eid in ents:
         seen = {eid}

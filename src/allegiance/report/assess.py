@@ -154,6 +154,10 @@ def assess(store: Store, state: str, *, as_of: date, since: date | None = None, 
                 blocks.append({"type": "p", "text": f"Caveat: {a['caveat']}."})
     blocks.extend(_command(store, code, as_of, doc))
 
+    # the arrangements it is party to: their provisions in force, and the record checked against them
+    blocks = doc.section("arrangements", "Arrangements: provisions in force and the record")
+    blocks.extend(_arrangements(store, code, as_of, doc))
+
     # behaviour
     blocks = doc.section("behaviour", "Behaviour")
     war = _crit(st, "ally-war-participation")
@@ -190,7 +194,7 @@ def assess(store: Store, state: str, *, as_of: date, since: date | None = None, 
 
     # conflicts
     blocks = doc.section("conflicts", "Conflicts between sources")
-    conf = _conflicts(store, code)
+    conf = _conflicts(store, code, as_of)
     if conf:
         blocks.append({"type": "ul", "items": [
             f"{c['reason']}: " + " / ".join(f"{s['text']}" + doc.cite(s.get("sources") or [], 1)
@@ -246,6 +250,43 @@ def _command(store: Store, code: str, as_of: date, doc: _Doc) -> list[dict[str, 
     return blocks
 
 
+def _arrangements(store: Store, code: str, as_of: date, doc: _Doc) -> list[dict[str, Any]]:
+    """For each arrangement the state is party to and in force on the day (designs aside): the provisions in
+    force (possibly in force, where a date is fuzzy), and the recorded events up to the day with their check."""
+    from allegiance.rules.record import record
+    from allegiance.status.engine import rules_for
+
+    rules = rules_for(store)
+    blocks: list[dict[str, Any]] = []
+    for aid, arr in sorted(rules.book.arrangements.items()):
+        m = arr.model
+        if m.kind == "design" or code not in m.parties or arr.in_force(as_of) == "no":
+            continue
+        items = []
+        for act in m.actions:
+            for p in act.provisions:
+                held = arr.span_of(p).holds(as_of)
+                if held == "no":
+                    continue
+                when = f"from {p.valid_from or 'the start'}" + (f" until {p.valid_until}" if p.valid_until else "")
+                items.append(f"{act.name}: {p.text or p.id} ({when}{'; possibly in force on this day' if held == 'possibly' else ''})"
+                             + doc.cite([c.to_json() for c in rules.evidence(arr, p)], 1))
+        blocks.append({"type": "p", "text": f"Provisions of {m.name} in force:"})
+        blocks.append({"type": "ul", "items": items} if items else
+                      {"type": "p", "text": "No provision of its actions is in force on this day."})
+        rec = record(rules, aid, end=as_of)
+        if rec["events"]:
+            blocks.append({"type": "p", "text": f"The record of {m.id} up to this day, checked against the provisions "
+                                                f"in force on each date:"})
+            blocks.append({"type": "ul", "items": [
+                f"{_day(e['as_of'])}: {e['name']}: {e['result']} ({e['reason']})" + doc.cite(e["event_sources"], 1)
+                for e in rec["events"]]})
+    if not blocks:
+        blocks.append({"type": "p", "text": "The knowledge base records no arrangement in force on this day to which "
+                                            "this state is party."})
+    return blocks
+
+
 def _voting(store: Store, data: Any, code: str, as_of: date, ideal_points: bool) -> list[dict[str, Any]]:
     if data is None:
         return [{"type": "p", "text": "UN General Assembly voting: no voting data imported (run `allegiance data "
@@ -284,14 +325,19 @@ def _voting(store: Store, data: Any, code: str, as_of: date, ideal_points: bool)
     return blocks
 
 
-def _conflicts(store: Store, code: str) -> list[dict[str, Any]]:
+def _conflicts(store: Store, code: str, as_of: date) -> list[dict[str, Any]]:
+    """The conflicts touching the state (a side on its timeline), both sides known by ``as_of`` (from a source
+    dated by then; a side whose sources carry no date counts as known)."""
     from allegiance.facts.query import conflicts
 
-    out = []
-    for c in conflicts(store)["conflicts"]:
-        if any(s.get("subject") == code or s.get("object") == code for s in c["statements"]):
-            out.append(c)
-    return out
+    known = {r[0] for r in store.con.execute(
+        "SELECT c.a || ' ' || c.b FROM conflicts c JOIN statements sa ON sa.id = c.a JOIN statements sb ON sb.id = c.b "
+        "WHERE (sa.known_from IS NULL OR sa.known_from <= $day) AND (sb.known_from IS NULL OR sb.known_from <= $day) "
+        "AND (c.a IN (SELECT statement_id FROM involvement WHERE state = $state) "
+        "OR c.b IN (SELECT statement_id FROM involvement WHERE state = $state))",
+        {"day": as_of, "state": code}).fetchall()}
+    return [c for c in conflicts(store)["conflicts"]
+            if f"{c['statements'][0]['id']} {c['statements'][1]['id']}" in known]
 
 
 # ---------------------------------------------------------------------- renderers

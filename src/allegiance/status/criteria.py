@@ -237,20 +237,52 @@ def _eu_csdp(c: Context) -> dict[str, Any]:
 
 
 def _aim(c: Context, values: set[str], roles: set[str] | None) -> list[tuple[Rec, str]]:
+    """The aim records holding on the day; of each role (constitutional, doctrinal, policy), the newest word."""
     recs = [r for r in c.ix.about("aim", c.state) if r.value in values and (roles is None or r.role in roles)]
-    return _latest(c.holding(recs, negated=None))
+    held = c.holding(recs, negated=None)
+    out: list[tuple[Rec, str]] = []
+    for role in dict.fromkeys(r.role for r, _ in held):
+        out += _latest([(r, s) for r, s in held if r.role == role])
+    return out
 
 
-def _aim_criterion(values: set[str], roles: set[str] | None, what: str) -> Callable[[Context], dict[str, Any]]:
+def _silent_documents(c: Context, values: set[str], doc_types: tuple[str, ...]) -> list[Rec]:
+    """The ``in-force`` records of the state's own documents of ``doc_types`` in force on the day that no aim
+    record (stating or dropping the aim, on any day) rests on: what they say of the aim is not recorded. Asked
+    only of a state whose documents stated the aim before the day (a later document replaced one that did)."""
+    aims = [r for r in c.ix.about("aim", c.state) if r.value in values]
+    if not any(not r.negated and r.from_lo <= c.day for r in aims):
+        return []
+    based = {b for r in aims for b in (r.obj.get("basis") or [])}
+    out = []
+    for doc, kind in c.ix.documents.get(c.state, []):
+        if kind in doc_types and doc not in based:
+            out += [r for r, _ in c.holding(c.ix.about("in-force", doc))]
+    return out
+
+
+def _aim_criterion(values: set[str], roles: set[str] | None, what: str,
+                   documents: tuple[str, ...] = ()) -> Callable[[Context], dict[str, Any]]:
+    """met when an aim record holds; unknown when none does but a document of ``documents`` kinds is in force
+    whose word on the aim is not recorded (a constitution, concept or doctrine that replaced the one stating
+    it); not met when the aim was dropped or was never recorded."""
     def test(c: Context) -> dict[str, Any]:
         pairs = _aim(c, values, roles)
+        pos = [(r, s) for r, s in pairs if not r.negated]
+        if pos:
+            return _decide(pos, f"the {what} is stated: " + ", ".join(sorted({f'{r.role}' for r, _ in pos})),
+                           none=(NOT_MET, f"no {what} is recorded for this day"))
+        silent = _silent_documents(c, values, documents) if documents else []
+        if silent:
+            names = _names(c.ix, dict.fromkeys(r.subject for r in silent))
+            return _result(UNKNOWN, f"no {what} is recorded for this day, and the record does not say whether "
+                                    f"the documents then in force state it: {names}",
+                           silent, statuses={r.id: r.status(c.day) for r in silent})
         neg = [(r, s) for r, s in pairs if r.negated]
-        if neg and not [p for p in pairs if not p[0].negated]:
+        if neg:
             r, s = neg[0]
             return _result(NOT_MET, f"the {what} was renounced", [r], statuses={r.id: s})
-        pos = [(r, s) for r, s in pairs if not r.negated]
-        return _decide(pos, f"the {what} is stated: " + ", ".join(sorted({f'{r.role}' for r, _ in pos})),
-                       none=(NOT_MET, f"no {what} is recorded for this day"))
+        return _decide([], "", none=(NOT_MET, f"no {what} is recorded for this day"))
     return test
 
 
@@ -476,12 +508,14 @@ _LIST = [
               "state neutral.",
               basis=("blr-aim-neutrality-constitution-1994",),
               test=_aim_criterion({"neutrality", "neutral-status"}, {"constitutional"},
-                                  "constitutional aim of neutrality")),
+                                  "constitutional aim of neutrality", ("constitution",))),
     Criterion("neutrality-aim", "An aim of neutrality (constitutional, doctrinal or policy)",
               "A constitutional, doctrinal or policy document of the state states the aim of neutrality or of "
-              "a neutral status.",
+              "a neutral status. Unknown when none does but a constitution, concept or doctrine that replaced "
+              "one that did is in force and its word on the aim is not recorded.",
               basis=("blr-aim-neutral-status-nsc-2010",),
-              test=_aim_criterion({"neutrality", "neutral-status"}, None, "aim of neutrality")),
+              test=_aim_criterion({"neutrality", "neutral-status"}, None, "aim of neutrality",
+                                  ("constitution", "concept", "doctrine"))),
     Criterion("constitutional-nato-aim", "A constitutional aim of NATO membership",
               "The constitution states the strategic course towards NATO membership.",
               basis=("ukr-aim-nato-membership-constitutional",),

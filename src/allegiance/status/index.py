@@ -32,7 +32,7 @@ __all__ = ["FULL_INDEX_LIMIT", "MEMBER_ROLES", "WAR_ROLES", "Index", "LazyIndex"
 # The predicates the criteria read.
 _PREDICATES = ("member-of", "party-to", "obligation", "neutrality", "aim", "stationed-in", "leased-to",
                "located-in", "participated-in", "participant", "territory-used", "occurred", "assessed-as",
-               "independence")
+               "independence", "in-force")
 
 MEMBER_ROLES = frozenset({"member", "founding-member"})
 # The roles of an event's participants that make the event a war and the participant a party to it.
@@ -111,10 +111,15 @@ class Index:
         self.wars = self._wars()
 
     def _entities(self, store: Store) -> None:
-        names = store.con.execute("SELECT id, type, name, of FROM entities").fetchall()
+        names = store.con.execute("SELECT id, type, name, of, doc_type FROM entities").fetchall()
         self.name = {r[0]: r[2] for r in names}
         self.type = {r[0]: r[1] for r in names}
         self.of = {r[0]: r[3] for r in names}
+        # a state's own documents by kind (its constitutions, concepts, doctrines...): state -> [(doc, doc_type)]
+        self.documents: dict[str, list[tuple[str, str]]] = {}
+        for r in names:
+            if r[1] == "document" and r[3] is not None and r[4] is not None:
+                self.documents.setdefault(r[3], []).append((r[0], r[4]))
         self.states = sorted(r[0] for r in names if r[1] == "state")
         # the newest date any source was read: the knowledge base's horizon
         acc = store.con.execute("SELECT max(accessed) FROM sources WHERE accessed IS NOT NULL").fetchone()[0]
