@@ -13,6 +13,7 @@ from typing import Iterable
 
 from allegiance.rules.conditions import Decision, Holds, walk
 from allegiance.rules.explain import action_proof, full_proof
+from allegiance.rules.history import unknown_after, version
 from allegiance.rules.memo import ActionKey, SourcesKey, UncertainKey
 from allegiance.rules.requirements import action_analysis, action_func, fuzzy_on
 from allegiance.rules.rulebook import Ctx, Rules, check_mode, expand_consent, find_action, resolve_day
@@ -57,8 +58,10 @@ def can(rules: Rules, action: str, *, arrangement: str, mode: str | None = None,
     for key in ("possible", "permitted"):
         if out[key] != strict[key]:
             out[key] = None
+            fuzzy_only = not any("known only until" in u for u in uncertain)
             unknown = (f"the answer depends on whether {', '.join(uncertain)} "
-                       f"{'is' if len(uncertain) == 1 else 'are'} in force on {day} (fuzzy dates)")
+                       f"{'is' if len(uncertain) == 1 else 'are'} in force on {day}"
+                       + (" (fuzzy dates)" if fuzzy_only else ""))
     return {
         "arrangement": arr.model.id, "arrangement_name": arr.model.name,
         "action": act.id, "action_name": act.name, "mode": mode, "as_of": day.isoformat(), "as_of_basis": basis,
@@ -70,6 +73,7 @@ def can(rules: Rules, action: str, *, arrangement: str, mode: str | None = None,
         "minimal_winning_coalitions": out["minimal_winning_coalitions"],
         "minimal_winning_coalitions_count": out["minimal_winning_coalitions_count"],
         "unknown_reason": unknown, "uncertain": uncertain,
+        "version": version(arr, day, actions=[act]),
         "proof": proof.to_json(), "sources": _sources(rules, ctx, act, proof),
     }
 
@@ -113,7 +117,8 @@ def _hinges(rules: Rules, ctx: Ctx, act) -> list[str]:
     arr, out = ctx.arr, []
     for p in act.provisions:
         if arr.span_of(p).holds(ctx.day) == "possibly":
-            out.append(f"provision {p.id}")
+            why = unknown_after(arr, p, ctx.day)
+            out.append(f"provision {p.id}" + (f" ({why})" if why else ""))
         for node in walk(arr.condition_of(p)):
             if isinstance(node, Holds) and rules.statement_holds(node.statement, ctx.day) == "possibly":
                 out.append(f"statement {node.statement}")
