@@ -82,7 +82,7 @@ def render_can(d: dict) -> str:
     if d["unknown_reason"]:
         lines.append(f"  unknown because {d['unknown_reason']}")
     lines += _version(d["version"])
-    if d["possible"]:
+    if d["possible"] and not d["unknown_reason"]:
         lines.append(f"  veto states: {', '.join(d['veto_states']) or 'none'}")
         lines.append(f"  veto offices: {', '.join(d['veto_offices']) or 'none'}")
         lines.append(f"  can act alone: {', '.join(d['can_act_alone']) or 'no state'}")

@@ -47,7 +47,7 @@ def who_commands(rules: Rules, force: str, *, arrangement: str, mode: str, as_of
         why = unknown_after(arr, c, day)
         if why is not None:  # the sources do not say whether this command still holds: unknown, not the old one
             exists = None
-            reason = f"how {node.id} is commanded in {mode} on {day} is not known: the provision is {why}"
+            reason = f"what holds for {node.id} in {mode} on {day} is not known: the record saying so is {why}"
             break
         ev = rules.evidence(arr, c)
         if not c.exists:

@@ -14,7 +14,7 @@ from datetime import date
 
 from allegiance.rules.load import LoadedArrangement
 
-__all__ = ["version", "past_encoded", "unknown_after", "action_hinges", "settled_analysis"]
+__all__ = ["version", "past_encoded", "unknown_after", "action_hinges", "settled_analysis", "ANALYSIS_KEYS"]
 
 
 def past_encoded(arr: LoadedArrangement, day: date | None) -> str | None:
@@ -37,13 +37,19 @@ def unknown_after(arr: LoadedArrangement, rec, day: date) -> str | None:
     return f"known only until {ku.date}: {ku.reason}"
 
 
-def action_hinges(arr: LoadedArrangement, act, day: date) -> list[str]:
-    """The action's provisions past their ``known_until`` on ``day``, each with its reason."""
+def action_hinges(arr: LoadedArrangement, act, day: date, mode: str | None = "") -> list[str]:
+    """The action's provisions past their ``known_until`` on ``day``, each with its reason; with ``mode``
+    None (any mode, reaching it included), the transitions between modes past theirs too."""
     out = []
     for p in act.provisions:
         why = unknown_after(arr, p, day)
         if why is not None:
             out.append(f"provision {p.id} ({why})")
+    if mode is None:
+        for t in arr.model.transitions:
+            why = unknown_after(arr, t, day)
+            if why is not None:
+                out.append(f"transition {t.id} ({why})")
     return out
 
 
@@ -54,14 +60,17 @@ def settled_analysis(rules, ctx, act) -> tuple[dict, str | None]:
     from allegiance.rules.rulebook import Ctx
 
     a = action_analysis(rules, ctx, act)
-    hinges = action_hinges(ctx.arr, act, ctx.day)
+    hinges = action_hinges(ctx.arr, act, ctx.day, ctx.mode)
     if not hinges:
         return a, None
     s = action_analysis(rules, Ctx(ctx.arr, ctx.day, ctx.mode, False), act)
-    keys = ("possible", "veto_states", "veto_offices", "can_act_alone", "minimal_winning_coalitions")
-    if all(a[k] == s[k] for k in keys):
+    if all(a[k] == s[k] for k in ANALYSIS_KEYS):
         return a, None
     return analysis(rules, ctx.arr, None), _depends(hinges, ctx.day)
+
+
+#: What an action's analysis says: compared between the readings with and without what is possibly in force.
+ANALYSIS_KEYS = ("possible", "veto_states", "veto_offices", "can_act_alone", "minimal_winning_coalitions")
 
 
 def _depends(hinges: list[str], day: date) -> str:
