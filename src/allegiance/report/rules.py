@@ -120,6 +120,8 @@ def render_vetoes(d: dict) -> str:
         head = f"{r['action']} — {r['mode']}: "
         if r["possible"] is None:
             lines.append(head + f"unknown ({r['unknown_reason'] or 'no provision in force'})")
+        elif r["unknown_reason"]:
+            lines.append(head + f"{'possible' if r['possible'] else 'impossible'}; unknown: {r['unknown_reason']}")
         elif not r["possible"]:
             lines.append(head + "impossible")
         else:
@@ -128,6 +130,9 @@ def render_vetoes(d: dict) -> str:
     if d["bodies"]:
         lines += ["", "Bodies:"]
         for b in d["bodies"]:
+            if b["unknown_reason"]:
+                lines.append(f"  {b['body']} ({b['rule']}): unknown: {b['unknown_reason']}")
+                continue
             lines.append(f"  {b['body']} ({b['rule']}): veto states {', '.join(b['veto_states']) or 'none'}; "
                          f"veto players {len(b['veto_players'])} of {len(b['members'])}")
     return "\n".join(lines) + "\n"

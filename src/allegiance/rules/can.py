@@ -131,8 +131,10 @@ def _hinges(rules: Rules, ctx: Ctx, act) -> list[str]:
             if isinstance(node, Holds) and rules.statement_holds(node.statement, ctx.day) == "possibly":
                 out.append(f"statement {node.statement}")
             elif isinstance(node, Decision):
-                out.extend(f"membership of {m.player} in {node.body}" for m in arr.bodies[node.body].members
-                           if arr.span_of(m).holds(ctx.day) == "possibly")
+                for m in arr.bodies[node.body].members:
+                    if arr.span_of(m).holds(ctx.day) == "possibly":
+                        why = unknown_after(arr, m, ctx.day)
+                        out.append(f"membership of {m.player} in {node.body}" + (f" ({why})" if why else ""))
     if ctx.mode is None:  # reaching a mode from the initial one goes through the transitions
         for t in arr.model.transitions:
             if arr.span_of(t).holds(ctx.day) == "possibly":

@@ -14,7 +14,8 @@ from datetime import date
 
 from allegiance.rules.load import LoadedArrangement
 
-__all__ = ["version", "past_encoded", "unknown_after", "action_hinges", "settled_analysis", "ANALYSIS_KEYS"]
+__all__ = ["version", "past_encoded", "unknown_after", "action_hinges", "settled_analysis", "settled_body_analysis",
+           "ANALYSIS_KEYS"]
 
 
 def past_encoded(arr: LoadedArrangement, day: date | None) -> str | None:
@@ -38,19 +39,30 @@ def unknown_after(arr: LoadedArrangement, rec, day: date) -> str | None:
 
 
 def action_hinges(arr: LoadedArrangement, act, day: date, mode: str | None = "") -> list[str]:
-    """The action's provisions past their ``known_until`` on ``day``, each with its reason; with ``mode``
-    None (any mode, reaching it included), the transitions between modes past theirs too."""
+    """The action's provisions past their ``known_until`` on ``day``, and the members of the bodies they ask
+    to decide, each with its reason; with ``mode`` None (any mode, reaching it included), the transitions
+    between modes past theirs too."""
+    from allegiance.rules.conditions import Decision, walk
+
     out = []
     for p in act.provisions:
         why = unknown_after(arr, p, day)
         if why is not None:
             out.append(f"provision {p.id} ({why})")
+        if arr.span_of(p).holds(day) == "no":
+            continue
+        for node in walk(arr.condition_of(p)):
+            if isinstance(node, Decision):
+                for m in arr.bodies[node.body].members:
+                    why = unknown_after(arr, m, day)
+                    if why is not None:
+                        out.append(f"membership of {m.player} in {node.body} ({why})")
     if mode is None:
         for t in arr.model.transitions:
             why = unknown_after(arr, t, day)
             if why is not None:
                 out.append(f"transition {t.id} ({why})")
-    return out
+    return list(dict.fromkeys(out))
 
 
 def settled_analysis(rules, ctx, act) -> tuple[dict, str | None]:
@@ -64,9 +76,36 @@ def settled_analysis(rules, ctx, act) -> tuple[dict, str | None]:
     if not hinges:
         return a, None
     s = action_analysis(rules, Ctx(ctx.arr, ctx.day, ctx.mode, False), act)
+    return _settle(rules, ctx.arr, a, s, hinges, ctx.day)
+
+
+def settled_body_analysis(rules, ctx, body) -> tuple[dict, str | None]:
+    """A body's analysis in ctx (``analysis`` of its decision), unknown where a member past its ``known_until``
+    changes it."""
+    from allegiance.rules.requirements import analysis, body_func
+    from allegiance.rules.rulebook import Ctx
+
+    a = analysis(rules, ctx.arr, body_func(rules, ctx, body, None))
+    hinges = [f"membership of {m.player} in {body.id} ({why})" for m in body.members
+              if (why := unknown_after(ctx.arr, m, ctx.day)) is not None]
+    if not hinges:
+        return a, None
+    s = analysis(rules, ctx.arr, body_func(rules, Ctx(ctx.arr, ctx.day, ctx.mode, False), body, None))
+    return _settle(rules, ctx.arr, a, s, hinges, ctx.day)
+
+
+def _settle(rules, arr, a: dict, s: dict, hinges: list[str], day: date) -> tuple[dict, str | None]:
+    """The lenient analysis ``a`` where the strict one ``s`` agrees; else unknown, keeping ``possible`` where
+    both readings agree on it."""
+    from allegiance.rules.requirements import analysis
+
     if all(a[k] == s[k] for k in ANALYSIS_KEYS):
         return a, None
-    return analysis(rules, ctx.arr, None), _depends(hinges, ctx.day)
+    out = analysis(rules, arr, None)
+    if a["possible"] == s["possible"]:
+        return {**out, "possible": a["possible"]}, (f"who must consent depends on whether {', '.join(hinges)} "
+                                                    f"{'is' if len(hinges) == 1 else 'are'} still in force on {day}")
+    return out, _depends(hinges, day)
 
 
 #: What an action's analysis says: compared between the readings with and without what is possibly in force.
