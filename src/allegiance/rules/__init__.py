@@ -5,8 +5,11 @@ date the arrangement is described as of, which every answer reports) and,
 where it matters, in a readiness mode. One module per question: :mod:`.can`,
 :mod:`.command` (who commands), :mod:`.vetoes` (vetoes and power),
 :mod:`.diff`, :mod:`.verify` (with ``keeps_veto`` and ``change_dates``);
-:mod:`.rulebook` holds the loaded arrangements and what answers share, and
-:mod:`.decision` the meaning of each kind of decision rule.
+:mod:`.rulebook` holds the loaded arrangements and what answers share,
+:mod:`.decision` the meaning of each kind of decision rule, and
+:mod:`.history` an arrangement through time: the ``version`` every answer
+reports, and the records known only until a day (after it, an answer that
+turns on them is unknown, with the reason).
 """
 
 from allegiance.rules.can import can

@@ -26,6 +26,9 @@ def verify(rules: Rules, arrangement: str, prop: str | None = None, *, check: st
            territory: str | None = None, modes: Iterable[str] = ()) -> dict:
     """Check a property over every mode and every date at which a provision changes.
 
+    ``holds`` is False with the first counterexample; True when every case passes; None when no case fails
+    but some turn on a provision past its ``known_until`` (listed in ``unknown``).
+
     ``prop`` names a property of the arrangement; or give ``check`` (veto, cannot-act-alone,
     can-act-alone, impossible, possible) with ``state`` and the actions (ids, or effects and territory).
     """
@@ -99,7 +102,7 @@ def keeps_veto(rules: Rules, arrangement: str, *, state: str, effects: Iterable[
     True when the state blocks every matching action that some coalition could take, in every mode;
     False with a counterexample (action, mode, a winning coalition without the state, its proof);
     None when no matching action has a provision in force that day, or when the answer turns on a
-    provision only possibly in force (a fuzzy date), with ``reason`` saying which.
+    provision only possibly in force (a fuzzy date, or past its ``known_until``), with ``reason`` saying which.
     """
     arr = rules.arrangement(arrangement)
     effects = set(effects)
