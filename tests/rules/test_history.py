@@ -78,14 +78,23 @@ def test_bad_supersedes(tmp_path, shipped_store, extra, p1_extra, field, message
     assert any(f == field and message in m for _, f, m in found), found
 
 
+KU = "reason: r, basis: [union-state-founded]}"
+
+
 @pytest.mark.parametrize("p1_extra,field,message", [
-    ('        known_until: {date: "2021-13-45", reason: r}\n', "actions[0].provisions[0].known_until.date",
+    ('        known_until: {date: "2021-13-45", ' + KU + "\n", "actions[0].provisions[0].known_until.date",
      "2021-13-45"),
-    ('        valid_from: "2015"\n        known_until: {date: "2014", reason: r}\n',
+    ('        valid_from: "2015"\n        known_until: {date: "2014", ' + KU + "\n",
      "actions[0].provisions[0].known_until.date", "known only until 2014, which is not after it starts (2015)"),
-    ('        valid_until: "2020"\n        known_until: {date: "2021", reason: r}\n',
+    ('        valid_until: "2020"\n        known_until: {date: "2021", ' + KU + "\n",
      "actions[0].provisions[0].known_until.date", "known only until 2021, which is not before it ends (2020)"),
-    ('        known_until: {date: "2021"}\n', "actions[0].provisions[0].known_until.reason", "missing"),
+    ('        known_until: {date: "2021", basis: [union-state-founded]}\n',
+     "actions[0].provisions[0].known_until.reason", "missing"),
+    ('        known_until: {date: "2021", reason: r}\n', "actions[0].provisions[0].known_until.basis", "missing"),
+    ('        known_until: {date: "2021", reason: r, basis: []}\n', "actions[0].provisions[0].known_until.basis",
+     "at least 1"),
+    ('        known_until: {date: "2021", reason: r, basis: [no-such-statement]}\n',
+     "actions[0].provisions[0].known_until.basis[0]", "unknown statement 'no-such-statement'"),
     ('        known_until: "2021"\n', "actions[0].provisions[0].known_until", ""),
 ])
 def test_bad_known_until(tmp_path, shipped_store, p1_extra, field, message):
@@ -108,7 +117,8 @@ def test_bad_encoded_until(tmp_path, shipped_store, value, message):
 
 # ---------------------------------------------------------------- semantics
 
-KNOWN = '        known_until: {date: "2021-11-04", reason: the doctrine it rests on was replaced}\n'
+KNOWN = ('        known_until: {date: "2021-11-04", reason: the doctrine it rests on was replaced,'
+         ' basis: [union-state-military-doctrine-2021-in-force]}\n')
 
 
 def test_known_until_makes_later_answers_unknown_with_the_reason(tmp_path, shipped_store):
@@ -137,7 +147,8 @@ def test_known_until_makes_later_answers_unknown_with_the_reason(tmp_path, shipp
 def test_known_until_on_a_command_makes_who_commands_unknown(tmp_path, shipped_store):
     text = BASE.replace("        exists: false\n        basis: [rgf-not-in-peacetime]\n",
                 "        exists: false\n        basis: [rgf-not-in-peacetime]\n"
-                '        known_until: {date: "2022-10-10", reason: a joint grouping was deployed}\n', 1)
+                '        known_until: {date: "2022-10-10", reason: a joint grouping was deployed,'
+                ' basis: [rgf-located-in-blr-2022]}\n', 1)
     r = rules_for(tmp_path, shipped_store, text)
     assert who_commands(r, "joint", arrangement="test-arr", mode="peacetime",
                 as_of=date(2022, 1, 1))["exists"] is False
@@ -152,7 +163,8 @@ def test_version_and_the_caveat_past_what_is_encoded(tmp_path, shipped_store):
                                         'described_as_of: "2020-12-31"\nencoded_until: "2023-06-30"\n'))
     arr = r.arrangement("test-arr")
     assert past_encoded(arr, date(2023, 6, 30)) is None
-    assert past_encoded(arr, date(2023, 7, 1)) == "test-arr is encoded up to 2023-06-30; later changes to it are not encoded"
+    assert past_encoded(arr, date(2023, 7, 1)) == ("test-arr is encoded up to 2023-06-30; later changes to it are not "
+                                                   "encoded")
     v = can(r, "enter", arrangement="test-arr", mode="wartime", as_of=date(2024, 1, 1))["version"]
     assert v == {"arrangement": "test-arr", "described_as_of": "2020-12-31", "encoded_until": "2023-06-30",
              "as_of": "2024-01-01", "caveat": "test-arr is encoded up to 2023-06-30; later changes to it are not "

@@ -61,6 +61,10 @@ class Checker:
             self.add(path + ("valid_until",), f"ends ({rec.valid_until}) before it starts ({rec.valid_from})")
         span = Span.of(start, end)
         if rec.known_until is not None:
+            for i, sid in enumerate(rec.known_until.basis):
+                if sid not in self.cat.statements:
+                    self.add(path + ("known_until", "basis", i),
+                             f"unknown statement {sid!r} in the facts knowledge base")
             kpath = path + ("known_until", "date")
             try:
                 known = parse_date(rec.known_until.date)

@@ -148,5 +148,5 @@ def _record(arr, rec, day, kind: str, rid: str, of: str, **extra) -> dict | None
         return None
     ku = rec.known_until
     return {"record": kind, "id": rid, "of": of, "valid_from": rec.valid_from, "valid_until": rec.valid_until,
-            "known_until": {"date": ku.date, "reason": ku.reason} if ku is not None else None,
+            "known_until": {"date": ku.date, "reason": ku.reason, "basis": list(ku.basis)} if ku is not None else None,
             "holds": holds, "where": arr.where(rec.path), **extra}

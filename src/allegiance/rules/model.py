@@ -57,14 +57,16 @@ class _Strict(BaseModel):
 
 
 class KnownUntil(_Strict):
-    """The day from which a record is no longer known to hold, and why.
+    """The day from which a record is no longer known to hold, why, and the statements that show it.
 
-    From ``date`` on (as ``valid_until``, the first day not covered) the record is only possibly in force (it may have ended or changed, and the sources do
-    not say): an answer that turns on it is ``unknown``, with ``reason``, never the earlier answer.
+    From ``date`` on (as ``valid_until``, the first day not covered) the record is only possibly in force:
+    it may have ended or changed, and the sources do not say. An answer that turns on it is ``unknown``,
+    with ``reason``, never the earlier answer.
     """
 
     date: DateText
     reason: Text
+    basis: list[KebabId] = Field(min_length=1)  # the statements that show the record no longer describes events
 
 
 class _Evidenced(_Strict):
