@@ -177,3 +177,12 @@ def test_version_and_the_caveat_past_what_is_encoded(tmp_path, shipped_store):
     assert can(plain, "enter", arrangement="test-arr", mode="wartime",
            as_of=date(2021, 1, 1))["version"]["caveat"] == ("test-arr is encoded up to 2020-12-31; later changes "
                                             "to it are not encoded")
+
+
+def test_without_a_mode_the_version_lists_the_transitions_too(tmp_path, shipped_store):
+    r = rules_for(tmp_path, shipped_store, BASE)
+    any_mode = can(r, "enter", arrangement="test-arr", as_of=date(2020, 1, 1))["version"]["in_force"]
+    assert [(x["record"], x["id"], x["of"]) for x in any_mode] == [("provision", "p1", "enter"),
+                                                                   ("transition", "go", "peacetime->wartime")]
+    one_mode = can(r, "enter", arrangement="test-arr", mode="wartime", as_of=date(2020, 1, 1))["version"]["in_force"]
+    assert [x["record"] for x in one_mode] == ["provision"]

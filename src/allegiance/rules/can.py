@@ -81,7 +81,7 @@ def can(rules: Rules, action: str, *, arrangement: str, mode: str | None = None,
         "minimal_winning_coalitions": out["minimal_winning_coalitions"],
         "minimal_winning_coalitions_count": out["minimal_winning_coalitions_count"],
         "unknown_reason": unknown, "uncertain": uncertain,
-        "version": version(arr, day, actions=[act]),
+        "version": version(arr, day, actions=[act], transitions=mode is None),
         "proof": proof.to_json(), "sources": _sources(rules, ctx, act, proof),
     }
 

@@ -117,9 +117,11 @@ def _depends(hinges: list[str], day: date) -> str:
             f"force on {day}")
 
 
-def version(arr: LoadedArrangement, day: date | None, *, actions=None, forces=None) -> dict:
+def version(arr: LoadedArrangement, day: date | None, *, actions=None, forces=None,
+            transitions: bool = False) -> dict:
     """The version of ``arr`` an answer used: its dates, the dated records in force on ``day`` (those of
-    ``actions`` and ``forces``; every action's where both are None), and the caveat past what is encoded.
+    ``actions`` and ``forces``, every action's where both are None; the transitions between modes too where
+    ``transitions``), and the caveat past what is encoded.
 
     ``day`` None (a property checked over every date): every dated record of those actions and forces, with
     ``holds`` None.
@@ -131,6 +133,9 @@ def version(arr: LoadedArrangement, day: date | None, *, actions=None, forces=No
     for act in actions or ():
         for p in act.provisions:
             records.append(_record(arr, p, day, "provision", p.id, act.id, supersedes=list(p.supersedes)))
+    if transitions:
+        for t in m.transitions:
+            records.append(_record(arr, t, day, "transition", t.id, f"{t.from_}->{t.to}"))
     for f in forces or ():
         for j, c in enumerate(f.command):
             records.append(_record(arr, c, day, "command", f"{f.id}.command[{j}]", f.id,
