@@ -42,6 +42,11 @@ class Ask:
     views: dict[str, Callable[[dict], Any]] = field(default_factory=dict)
 
 
+def _in_force(version: dict) -> dict:
+    """The version's dated records by id: ``yes`` or ``possibly`` (held on the day asked)."""
+    return {r["id"]: r["holds"] for r in version["in_force"]}
+
+
 def _day(v):
     return None if v is None else date.fromisoformat(v)
 
@@ -68,15 +73,18 @@ ASKS: dict[str, Ask] = {
     "can": Ask(_rules_call("can", lambda g, d: ((g["action"],), {
         "arrangement": g["in"], "mode": g.get("mode"), "as_of": d, "consent": g.get("consent"),
         "abstain": g.get("abstain", [])})),
-        required=("action", "in"), optional=("mode", "consent", "abstain")),
+        required=("action", "in"), optional=("mode", "consent", "abstain"),
+        views={"in_force": lambda a: _in_force(a["version"]), "caveat": lambda a: a["version"]["caveat"]}),
     "who-commands": Ask(_rules_call("who_commands", lambda g, d: ((g["force"],), {
         "arrangement": g["in"], "mode": g["mode"], "as_of": d})),
         required=("force", "in", "mode"),
-        views={"chain_ids": lambda a: [link["id"] for link in a["chain"]]}),
+        views={"chain_ids": lambda a: [link["id"] for link in a["chain"]],
+               "in_force": lambda a: _in_force(a["version"])}),
     "vetoes": Ask(_rules_call("vetoes", lambda g, d: ((g["arrangement"], g.get("action")), {
         "as_of": d, "mode": g.get("mode")})),
         required=("arrangement",), optional=("action", "mode"),
-        views={"veto_states": lambda a: {f"{r['action']}/{r['mode']}": r["veto_states"] for r in a["actions"]}}),
+        views={"veto_states": lambda a: {f"{r['action']}/{r['mode']}": r["veto_states"] for r in a["actions"]},
+               "possible": lambda a: {f"{r['action']}/{r['mode']}": r["possible"] for r in a["actions"]}}),
     "power": Ask(_rules_call("power", lambda g, d: ((g["body"],), {"arrangement": g.get("in"), "as_of": d})),
                  required=("body",), optional=("in",),
                  views={"banzhaf_exact": lambda a: {p["player"]: p["banzhaf_exact"] for p in a["players"]}}),
@@ -87,7 +95,9 @@ ASKS: dict[str, Ask] = {
         "check": g.get("check"), "state": g.get("state"), "actions": g.get("actions", []),
         "effects": g.get("effects", []), "territory": g.get("territory")})),
         required=("arrangement",), optional=("property", "check", "state", "actions", "effects", "territory"),
-        as_of=False),
+        as_of=False,
+        views={"unknown_cases": lambda a: sorted({f"{u['action']}/{u['mode']}/{u['date']}" for u in a["unknown"]}),
+               "unknown_from": lambda a: min((u["date"] for u in a["unknown"]), default=None)}),
     "status": Ask(_store_call("status", lambda g, d: ((g["state"],), {"as_of": d})), required=("state",),
                   views={"label_holds": lambda a: {lb["label"]: lb["holds"] for lb in a["labels"]}}),
     "status-all": Ask(_store_call("status_all", lambda g, d: ((), {"as_of": d})), required=()),

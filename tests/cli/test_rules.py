@@ -50,10 +50,15 @@ def test_vetoes_power_verify_text(cache_dir):
     r = run("power", "supreme-state-council", "--in", "union-state")
     assert r.exit_code == 0 and "0.1250" in r.stdout
     r = run("verify", "union-state", "no-foreign-forces-without-blr-consent")
-    assert r.exit_code == 0 and "holds" in r.stdout
+    assert r.exit_code == 0 and "in union-state: unknown" in r.stdout  # from the 2025 treaty on (rules/history.py)
+    assert "unknown: open-russian-base-in-blr in peacetime on 2025-03-13" in r.stdout
+    r = run("verify", "union-state", "--check", "veto", "--state", "BLR", "--actions", "station-russian-forces-in-blr")
+    assert r.exit_code == 0 and "in union-state: holds" in r.stdout
     r = run("verify", "union-state", "--check", "veto", "--state", "BLR", "--actions", "activate-joint-forces",
             "--json")
-    assert json.loads(r.stdout)["holds"] is True
+    js = json.loads(r.stdout)  # a veto up to the 2021 doctrine; unknown from 4 November 2021 on
+    assert js["holds"] is None and js["counterexample"] is None
+    assert min(u["date"] for u in js["unknown"]) == "2021-11-04"
 
 
 def test_verify_ad_hoc_counterexample(cache_dir):

@@ -292,6 +292,16 @@ def test_yaml_under_another_spelling_or_in_a_subdirectory_is_reported(tmp_path, 
     assert ("subdirectory is not read" if "/" in name else "rename it to more.yaml") in p.message
 
 
+def test_the_rules_layers_subdirectories_are_not_reported(tmp_path):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "a.yaml").write_text(yaml.safe_dump(BASE, sort_keys=False), encoding="utf-8")
+    for sub in ("arrangements", "record"):
+        (kb / sub).mkdir()
+        (kb / sub / "x.yaml").write_text("id: x\n", encoding="utf-8")
+    assert load_kb(kb).statements
+
+
 def test_a_syntax_error_is_not_buried_under_knock_on_errors(tmp_path):
     """One malformed file used to be listed after every reference into it from the other files."""
     kb = tmp_path / "kb"

@@ -36,8 +36,12 @@ def test_airbase_design_fails_the_consent_property_with_a_counterexample(rules):
     assert cx["coalition"] == ["RUS"] and cx["action"] == "bring-russian-forces-into-blr"
     assert cx["proof"]["result"] is True  # Russia alone suffices: the proof shows how
     assert cx["sources"]
-    # ... while the same property holds in the Union State
-    assert api.verify(rules, "union-state", "no-foreign-forces-without-blr-consent")["holds"] is True
+    # ... while in the Union State no counterexample exists at any date: the property holds until the 2025 treaty
+    # on security guarantees, after which who decides on a Russian facility is not sourced (unknown, not yes)
+    us = api.verify(rules, "union-state", "no-foreign-forces-without-blr-consent")
+    assert us["holds"] is None and us["counterexample"] is None
+    assert {u["action"] for u in us["unknown"]} == {"open-russian-base-in-blr"}
+    assert min(u["date"] for u in us["unknown"]) == "2025-03-13"
 
 
 def test_nato_membership_is_dated(rules):

@@ -56,15 +56,28 @@ def test_a_stationing_without_minsks_recorded_consent_is_unknown_and_says_what_i
     assert "BLR" in e["reason"]
 
 
-def test_minsks_agreement_is_not_read_as_a_decision_of_the_supreme_state_council(answer):
-    """The 2022 regional grouping: both presidents' and states' agreement is recorded, no decision of the
-    Council; bringing in forces (threatened period or war, after a consensus decision) stays unknown, and the
-    missing consents are the Council's other members."""
-    e = _event(answer, "regional-grouping-russian-troops-arrive-2022")
+def test_minsks_agreement_is_not_read_as_a_decision_of_the_supreme_state_council(rules, tmp_path):
+    """The 2022 regional grouping on a day when the consensus rule was in force (2020): both presidents' and
+    states' agreement is recorded, no decision of the Council; bringing in forces (threatened period or war,
+    after a consensus decision) stays unknown, and the missing consents are the Council's other members."""
+    d = tmp_path / "record"
+    d.mkdir()
+    src = (Path(__file__).resolve().parents[2] / "src" / "allegiance" / "kb" / "record" / "union-state.yaml")
+    (d / "union-state.yaml").write_text(src.read_text(encoding="utf-8").replace("date: 2022-10-15", "date: 2020-10-15"),
+                                        encoding="utf-8")
+    e = _event(record(rules, "union-state", directory=d), "regional-grouping-russian-troops-arrive-2022")
     assert e["result"] == "unknown"
     assert e["missing_consents"] == [["BLR.chair-council-of-the-republic", "BLR.chair-house-of-representatives",
                                       "BLR.prime-minister", "RUS.chair-federation-council", "RUS.chair-state-duma",
                                       "RUS.prime-minister"]]
+
+
+def test_the_regional_grouping_in_2022_is_unknown_because_the_consensus_rule_is_known_only_until_2021(answer):
+    """From the 2021 doctrine the sources do not say whether the Council still decides by consensus: the
+    record says so, naming the provision and its known_until, instead of blaming fuzzy dates."""
+    e = _event(answer, "regional-grouping-russian-troops-arrive-2022")
+    assert e["result"] == "unknown" and e["missing_consents"] == []
+    assert "forces-with-the-rgf-by-consensus (known only until 2021-11-04" in e["reason"]
 
 
 def test_the_2015_airbase_refusal_used_belarus_veto(answer):
@@ -142,8 +155,10 @@ def test_an_event_naming_an_action_the_arrangement_lacks(rules, tmp_path):
     probs = _problems(rules, tmp_path, _file(GOOD_EVENT.replace("use-blr-territory-against-neighbour",
                                                                 "annex-belarus")))
     assert probs == [f"record/union-state.yaml:6: events[0].action: 'annex-belarus' is not an action of union-state; "
-                     f"its actions: activate-joint-forces, appoint-urads-commander, bring-russian-forces-into-blr, "
-                     f"open-russian-base-in-blr, station-russian-forces-in-blr, use-blr-territory-against-neighbour"]
+                     f"its actions: activate-joint-forces, appoint-urads-commander, assist-party-under-attack, "
+                     f"bring-russian-equipment-into-blr, bring-russian-forces-into-blr, invite-russian-troops-into-blr, "
+                     f"open-russian-base-in-blr, station-russian-forces-in-blr, use-blr-territory-against-neighbour, "
+                     f"use-leased-facilities, use-russian-nuclear-weapons-in-blr"]
 
 
 def test_a_consent_by_a_player_outside_the_arrangement(rules, tmp_path):
@@ -228,7 +243,7 @@ def test_record_files_are_shipped(tmp_path):
 
 @pytest.mark.parametrize("action,day,words", [
     ("use-blr-territory-against-neighbour", "1995-06-01", "union-state is not in force on 1995-06-01"),
-    ("open-russian-base-in-blr", "2015-01-01", "no provision of union-state on open-russian-base-in-blr is in force"),
+    ("open-russian-base-in-blr", "2013-01-01", "no provision of union-state on open-russian-base-in-blr is in force"),
     ("station-russian-forces-in-blr", "2020-06-01", "valid time is fuzzy on 2020-06-01"),
 ], ids=["before-the-arrangement", "no-provision-in-force", "fuzzy-provision"])
 def test_the_unknown_branches(rules, tmp_path, action, day, words):

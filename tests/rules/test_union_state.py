@@ -25,7 +25,7 @@ def test_proof_names_provisions_and_their_lines(rules):
     proof = out["proof"]
     assert proof["result"] is True
     refs = [c["ref"] for c in proof["children"]]
-    assert refs == ["minsk-authorisation", "equipment-only-threatened-or-war-after-consensus"]
+    assert refs == ["minsk-authorisation", "forces-with-the-rgf-by-consensus"]
     for child in proof["children"]:
         assert child["where"].startswith("union-state.yaml:")
         assert child["sources"]

@@ -149,7 +149,11 @@ def test_changes_finds_the_accessions_and_why(shipped_store):
     assert moved["allied"] == (False, True) and moved["post-neutral"] == (True, False)
     assert any(b["criterion"] == "mutual-defence" for b in by_date["2023-04-04"]["because"])
     d = changes(shipped_store, "BLR", start=date(2019, 1, 1), end=date(2023, 1, 1))
-    assert [e["date"] for e in d["changes"]] == ["2022-02-24"]
+    # 4 November 2021: the doctrine behind the consensus rule on the joint forces was replaced (strategic autonomy
+    # and de facto neutrality, which needs that veto, become unknown); 24 February 2022: the invasion
+    assert [e["date"] for e in d["changes"]] == ["2021-11-04", "2022-02-24"]
+    moved = {x["label"]: (x["from"], x["to"]) for x in d["changes"][0]["labels"]}
+    assert moved == {"strategically-autonomous": (True, None), "de-facto-neutral": (True, None)}
 
 
 def test_status_all_and_compare(shipped_store):

@@ -41,8 +41,8 @@ def default_kb_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "kb"
 
 
-#: Subdirectories of a knowledge base that other layers read (the rules layer's arrangements).
-READ_ELSEWHERE = ("arrangements",)
+#: Subdirectories of a knowledge base that the rules layer reads: its arrangements, and their records of events.
+READ_ELSEWHERE = ("arrangements", "record")
 
 
 def is_yaml_name(name: str) -> bool:
@@ -54,7 +54,8 @@ def kb_files(directory: Path) -> list[Path]:
     """The YAML files of a knowledge base, sorted by name.
 
     Files that look like YAML but are not read (``*.yml``, ``*.YAML``, links that lead nowhere, YAML in a
-    subdirectory other than ``arrangements``) are listed too, so that the loader reports them rather than a
+    subdirectory other than those in
+    :data:`READ_ELSEWHERE`) are listed too, so that the loader reports them rather than a
     knowledge base silently missing a file.
     """
     d = Path(directory)

@@ -28,6 +28,7 @@ from allegiance.errors import DateError, KnowledgeBaseError, Problem
 from allegiance.facts._yaml import dotted, read_yaml
 from allegiance.facts._yaml import line_for as _line_for
 from allegiance.facts.digest import SCHEMA_VERSION, default_kb_dir, kb_digest
+from allegiance.facts.digest import READ_ELSEWHERE
 from allegiance.facts.digest import kb_files as _kb_files
 from allegiance.facts.model import Entity, KBFile, Source, Statement
 from allegiance.facts.predicates import PREDICATES
@@ -172,8 +173,9 @@ def _load(directory: Path, depth: int | None) -> KnowledgeBase:
     for path in files:
         file = path.relative_to(directory).as_posix()
         if path.parent != directory:
-            out.add(file, 1, "(file)", f"YAML in a subdirectory is not read (only {directory.name}/*.yaml and "
-                                       f"{directory.name}/arrangements/*.yaml are); move it up to {path.name}")
+            read = ", ".join(f"{directory.name}/{d}/*.yaml" for d in READ_ELSEWHERE)
+            out.add(file, 1, "(file)", f"YAML in this subdirectory is not read (only {directory.name}/*.yaml and "
+                                       f"{read} are); move it up to {path.name}")
             continue
         if path.suffix != ".yaml":
             out.add(file, 1, "(file)", f"knowledge-base files end in .yaml; rename it to {path.stem}.yaml")

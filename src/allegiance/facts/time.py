@@ -172,7 +172,9 @@ class Span:
 
     ``start_lo``/``start_hi`` are the earliest and latest day it can have
     begun; ``end_lo``/``end_hi`` the earliest and latest day it can have
-    ended (it no longer holds on its end day). An ``instant`` (an event) holds
+    ended (it no longer holds on its end day); an ``end_lo`` with no ``end_hi`` is
+    an end not known to have come, but not known not to have come either, from
+    ``end_lo`` on (what is known only until a day). An ``instant`` (an event) holds
     from its date on: it is a fact about the past, and its end is ignored.
     ``superseded`` lists, for each statement that supersedes this one, the
     earliest and latest day that statement can have begun, and the day it
@@ -210,7 +212,7 @@ class Span:
             return "no"
         out: Holds = "yes"
         if (self.start_hi is not None and day < self.start_hi) or \
-                (ends and self.end_lo is not None and day >= self.end_lo):
+                (not self.instant and self.end_lo is not None and day >= self.end_lo):
             out = "possibly"
         for lo, hi, known in self.superseded:
             if known_by is not None and (known is None or known > known_by):

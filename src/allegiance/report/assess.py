@@ -242,6 +242,9 @@ def _command(store: Store, code: str, as_of: date, doc: _Doc) -> list[dict[str, 
                     items.append(f"{force.name}, {mode}: does not exist" + doc.cite(w["chain"][0]["sources"]
                                                                                      if w["chain"] else [], 1))
                     continue
+                if w["exists"] is None:  # nothing in force says (or it is known only until an earlier day)
+                    items.append(f"{force.name}, {mode}: unknown ({w['reason']})")
+                    continue
                 chain = " \u2192 ".join(f"{x['name']} ({x['role']})" for x in w["chain"])
                 srcs = [s for x in w["chain"] for s in x.get("sources", [])]
                 items.append(f"{force.name}, {mode}: {chain}" + doc.cite(srcs, 2))

@@ -48,6 +48,26 @@ def _sources(sources: list[dict]) -> list[str]:
     return out
 
 
+def _version(v: dict) -> list[str]:
+    """The version in text: one line, and the caveat and each record known only until a day on their own."""
+    head = (f"  version: {v['arrangement']} encoded up to {v['encoded_until']} (described as of "
+            f"{v['described_as_of']})")
+    recs = v["in_force"]
+    if v["as_of"] is not None:
+        sure = [r["id"] for r in recs if r["holds"] == "yes"]
+        maybe = [r["id"] for r in recs if r["holds"] == "possibly"]
+        head += f"; in force on {v['as_of']}: {', '.join(sure) or 'none'}"
+        if maybe:
+            head += f"; possibly: {', '.join(maybe)}"
+    lines = [head]
+    if v["caveat"]:
+        lines.append(f"  caveat: {v['caveat']}")
+    for r in recs:
+        if r["known_until"] and (v["as_of"] is None or r["holds"] == "possibly"):
+            lines.append(f"  {r['id']} known only until {r['known_until']['date']}: {r['known_until']['reason']}")
+    return lines
+
+
 def render_can(d: dict) -> str:
     mode = d["mode"] or "any mode (reaching it included)"
     lines = [f"{d['action_name']} [{d['action']}]", f"  in {d['arrangement']}, {mode}, as of {d['as_of']}"
@@ -61,7 +81,8 @@ def render_can(d: dict) -> str:
                     else ""))
     if d["unknown_reason"]:
         lines.append(f"  unknown because {d['unknown_reason']}")
-    if d["possible"]:
+    lines += _version(d["version"])
+    if d["possible"] and not d["unknown_reason"]:
         lines.append(f"  veto states: {', '.join(d['veto_states']) or 'none'}")
         lines.append(f"  veto offices: {', '.join(d['veto_offices']) or 'none'}")
         lines.append(f"  can act alone: {', '.join(d['can_act_alone']) or 'no state'}")
@@ -88,16 +109,19 @@ def render_who_commands(d: dict) -> str:
                     " + ".join(c) for c in ab["minimal_winning_coalitions"])
             state = f", {link['state']}" if link.get("state") else ""
             lines.append(f"  {'  ' * i}{'└ ' if i else ''}{link['role']}: {link['id']} ({link['name']}{state}){extra}")
+    lines += _version(d["version"])
     lines += _sources(d["sources"])
     return "\n".join(lines) + "\n"
 
 
 def render_vetoes(d: dict) -> str:
-    lines = [f"Vetoes in {d['arrangement']} as of {d['as_of']}", ""]
+    lines = [f"Vetoes in {d['arrangement']} as of {d['as_of']}", *_version(d["version"]), ""]
     for r in d["actions"]:
         head = f"{r['action']} — {r['mode']}: "
         if r["possible"] is None:
-            lines.append(head + "unknown (no provision in force)")
+            lines.append(head + f"unknown ({r['unknown_reason'] or 'no provision in force'})")
+        elif r["unknown_reason"]:
+            lines.append(head + f"{'possible' if r['possible'] else 'impossible'}; unknown: {r['unknown_reason']}")
         elif not r["possible"]:
             lines.append(head + "impossible")
         else:
@@ -106,6 +130,9 @@ def render_vetoes(d: dict) -> str:
     if d["bodies"]:
         lines += ["", "Bodies:"]
         for b in d["bodies"]:
+            if b["unknown_reason"]:
+                lines.append(f"  {b['body']} ({b['rule']}): unknown: {b['unknown_reason']}")
+                continue
             lines.append(f"  {b['body']} ({b['rule']}): veto states {', '.join(b['veto_states']) or 'none'}; "
                          f"veto players {len(b['veto_players'])} of {len(b['members'])}")
     return "\n".join(lines) + "\n"
@@ -123,7 +150,8 @@ def render_power(d: dict) -> str:
 
 
 def render_diff(d: dict) -> str:
-    lines = [f"{d['a']} (as of {d['as_of_a']})  ->  {d['b']} (as of {d['as_of_b']})", "", "Actions:"]
+    lines = [f"{d['a']} (as of {d['as_of_a']})  ->  {d['b']} (as of {d['as_of_b']})",
+             *_version(d["version_a"]), *_version(d["version_b"]), "", "Actions:"]
     for r in d["actions"]:
         if r["changes"]:
             lines.append(f"  {r['action']} — {r['mode']}: {'; '.join(r['changes'])}")
@@ -145,9 +173,13 @@ def render_diff(d: dict) -> str:
 
 def render_verify(d: dict) -> str:
     lines = [f"{d['property']}: {d['description']}", f"  in {d['arrangement']}: "
-             + ("holds" if d["holds"] else "FAILS"),
+             + {True: "holds", False: "FAILS", None: "unknown"}[d["holds"]],
              f"  checked {d['checked']} (action, mode, date) cases over {len(d['dates'])} dates "
-             f"at which a provision changes"]
+             f"at which a provision changes", *_version(d["version"])]
+    for u in d["unknown"][:5]:
+        lines.append(f"  unknown: {u['action']} in {u['mode']} on {u['date']}: {u['reason']}")
+    if len(d["unknown"]) > 5:
+        lines.append(f"  ... and {len(d['unknown']) - 5} more unknown cases")
     cx = d.get("counterexample")
     if cx:
         lines += ["", f"Counterexample: {cx['action']} in {cx['mode']} on {cx['date']}",

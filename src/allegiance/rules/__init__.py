@@ -6,8 +6,11 @@ where it matters, in a readiness mode. One module per question: :mod:`.can`,
 :mod:`.command` (who commands), :mod:`.vetoes` (vetoes and power),
 :mod:`.diff`, :mod:`.verify` (with ``keeps_veto`` and ``change_dates``), :mod:`.record` (the record of
 events checked against the provisions in force on their dates);
-:mod:`.rulebook` holds the loaded arrangements and what answers share, and
-:mod:`.decision` the meaning of each kind of decision rule.
+:mod:`.rulebook` holds the loaded arrangements and what answers share,
+:mod:`.decision` the meaning of each kind of decision rule, and
+:mod:`.history` an arrangement through time: the ``version`` every answer
+reports, and the records known only until a day (after it, an answer that
+turns on them is unknown, with the reason).
 """
 
 from allegiance.rules.can import can

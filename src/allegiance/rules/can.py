@@ -13,8 +13,9 @@ from typing import Iterable
 
 from allegiance.rules.conditions import Decision, Holds, walk
 from allegiance.rules.explain import action_proof, full_proof
+from allegiance.rules.history import ANALYSIS_KEYS, action_hinges, unknown_after, version
 from allegiance.rules.memo import ActionKey, SourcesKey, UncertainKey
-from allegiance.rules.requirements import action_analysis, action_func, fuzzy_on
+from allegiance.rules.requirements import action_analysis, action_func, analysis, fuzzy_on
 from allegiance.rules.rulebook import Ctx, Rules, check_mode, expand_consent, find_action, resolve_day
 
 __all__ = ["can"]
@@ -54,11 +55,21 @@ def can(rules: Rules, action: str, *, arrangement: str, mode: str | None = None,
     if f is None:
         unknown = (f"no provision of {arr.model.id} on {act.id} is in force on {day}"
                    + (f" in {mode}" if mode else ""))
+    hinges = action_hinges(arr, act, day, mode) if fuzzy else []
+    if hinges and out["possible"] is not None and out["possible"] == strict["possible"]:
+        # possible either way; but who must consent may turn on what is known only until an earlier day
+        sa = action_analysis(rules, sctx, act)
+        if any(out[k] != sa[k] for k in ANALYSIS_KEYS):
+            out = {**out, **{k: v for k, v in analysis(rules, arr, None).items() if k != "possible"}}
+            unknown = (f"who must consent depends on whether {', '.join(hinges)} "
+                       f"{'is' if len(hinges) == 1 else 'are'} still in force on {day}")
     for key in ("possible", "permitted"):
         if out[key] != strict[key]:
             out[key] = None
+            fuzzy_only = not any("known only until" in u for u in uncertain)
             unknown = (f"the answer depends on whether {', '.join(uncertain)} "
-                       f"{'is' if len(uncertain) == 1 else 'are'} in force on {day} (fuzzy dates)")
+                       f"{'is' if len(uncertain) == 1 else 'are'} in force on {day}"
+                       + (" (fuzzy dates)" if fuzzy_only else ""))
     return {
         "arrangement": arr.model.id, "arrangement_name": arr.model.name,
         "action": act.id, "action_name": act.name, "mode": mode, "as_of": day.isoformat(), "as_of_basis": basis,
@@ -70,6 +81,7 @@ def can(rules: Rules, action: str, *, arrangement: str, mode: str | None = None,
         "minimal_winning_coalitions": out["minimal_winning_coalitions"],
         "minimal_winning_coalitions_count": out["minimal_winning_coalitions_count"],
         "unknown_reason": unknown, "uncertain": uncertain,
+        "version": version(arr, day, actions=[act], transitions=mode is None),
         "proof": proof.to_json(), "sources": _sources(rules, ctx, act, proof),
     }
 
@@ -102,7 +114,7 @@ def _possible_modes(rules: Rules, ctx: Ctx, act) -> list[str]:
 
 def _uncertain(rules: Rules, ctx: Ctx, act) -> list[str]:
     """What the answer may hinge on: provisions, body members and statements only possibly in force on the day."""
-    key = UncertainKey(ctx.arr.model.id, act.id, ctx.day)
+    key = UncertainKey(ctx.arr.model.id, act.id, ctx.day, ctx.mode)
     out = rules.memo.get(key)
     if out is None:
         out = rules.memo.put(key, _hinges(rules, ctx, act))
@@ -113,11 +125,19 @@ def _hinges(rules: Rules, ctx: Ctx, act) -> list[str]:
     arr, out = ctx.arr, []
     for p in act.provisions:
         if arr.span_of(p).holds(ctx.day) == "possibly":
-            out.append(f"provision {p.id}")
+            why = unknown_after(arr, p, ctx.day)
+            out.append(f"provision {p.id}" + (f" ({why})" if why else ""))
         for node in walk(arr.condition_of(p)):
             if isinstance(node, Holds) and rules.statement_holds(node.statement, ctx.day) == "possibly":
                 out.append(f"statement {node.statement}")
             elif isinstance(node, Decision):
-                out.extend(f"membership of {m.player} in {node.body}" for m in arr.bodies[node.body].members
-                           if arr.span_of(m).holds(ctx.day) == "possibly")
+                for m in arr.bodies[node.body].members:
+                    if arr.span_of(m).holds(ctx.day) == "possibly":
+                        why = unknown_after(arr, m, ctx.day)
+                        out.append(f"membership of {m.player} in {node.body}" + (f" ({why})" if why else ""))
+    if ctx.mode is None:  # reaching a mode from the initial one goes through the transitions
+        for t in arr.model.transitions:
+            if arr.span_of(t).holds(ctx.day) == "possibly":
+                why = unknown_after(arr, t, ctx.day)
+                out.append(f"transition {t.id}" + (f" ({why})" if why else ""))
     return list(dict.fromkeys(out))

@@ -8,6 +8,7 @@ each record's path on the record, parses conditions and valid times into the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from allegiance.errors import DateError, Problem
@@ -58,7 +59,27 @@ class Checker:
             self.add(path + ("valid_until",), str(exc))
         if start is not None and end is not None and end.upper <= start.lower:
             self.add(path + ("valid_until",), f"ends ({rec.valid_until}) before it starts ({rec.valid_from})")
-        self.arr.spans[path] = Span.of(start, end)
+        span = Span.of(start, end)
+        if rec.known_until is not None:
+            for i, sid in enumerate(rec.known_until.basis):
+                if sid not in self.cat.statements:
+                    self.add(path + ("known_until", "basis", i),
+                             f"unknown statement {sid!r} in the facts knowledge base")
+            kpath = path + ("known_until", "date")
+            try:
+                known = parse_date(rec.known_until.date)
+            except DateError as exc:
+                self.add(kpath, str(exc))
+            else:
+                if start is not None and known.lower <= start.lower:
+                    self.add(kpath, f"known only until {rec.known_until.date}, which is not after it starts "
+                                    f"({rec.valid_from}); give a later date or drop known_until")
+                elif end is not None and known.lower >= end.lower:
+                    self.add(kpath, f"known only until {rec.known_until.date}, which is not before it ends "
+                                    f"({rec.valid_until}); give an earlier date or drop known_until")
+                else:  # from that day on, only possibly in force (it may have ended: the sources do not say)
+                    span = replace(span, end_lo=known.lower)
+        self.arr.spans[path] = span
 
     def player(self, pid: str, path: tuple) -> None:
         typ = self.cat.entity_type.get(pid)
@@ -97,9 +118,18 @@ class Checker:
         m = self.m
         self.evidence(m, ())
         try:
-            self.arr.described = parse_date(m.described_as_of)
+            self.arr.described = self.arr.encoded = parse_date(m.described_as_of)
         except DateError as exc:
             self.add(("described_as_of",), str(exc))
+        if m.encoded_until is not None:
+            try:
+                self.arr.encoded = parse_date(m.encoded_until)
+            except DateError as exc:
+                self.add(("encoded_until",), str(exc))
+            else:
+                if self.arr.described is not None and self.arr.encoded.upper < self.arr.described.lower:
+                    self.add(("encoded_until",), f"encoded only until {m.encoded_until}, before the date it is "
+                                                 f"described as of ({m.described_as_of}); give a later date")
         for i, p in enumerate(m.parties):
             self.player(p, ("parties", i))
         if m.initial_mode not in m.modes:
@@ -149,6 +179,7 @@ class Checker:
                 unique(prov.id, ppath)
                 self.evidence(prov, ppath)
                 self.condition(data["actions"][i]["provisions"][j]["requires"], ppath + ("requires",))
+            self.supersessions(a, path)
             self.contradictions(a, path)
         for i, prop in enumerate(m.properties):
             path = ("properties", i)
@@ -226,9 +257,6 @@ class Checker:
             if c.appointed_by is not None:
                 self.condition(data["command"][j]["appointed_by"], cpath + ("appointed_by",))
 
-    def _overlap(self, a, b) -> bool:
-        return self.arr.span_of(a).overlaps(self.arr.span_of(b))
-
     def command_cycles(self) -> None:
         for mode in self.m.modes:
             parent: dict[str, tuple[str, tuple]] = {}
@@ -251,22 +279,71 @@ class Checker:
                         break
                     chain.append(node)
 
+    def supersessions(self, action, path: tuple) -> None:
+        """``supersedes`` names earlier provisions of the same action; each ends where the later one starts."""
+        ids = {p.id: j for j, p in enumerate(action.provisions)}
+        for j, p in enumerate(action.provisions):
+            ppath = path + ("provisions", j)
+            mine = self.arr.spans.get(ppath)
+            for k, old in enumerate(p.supersedes):
+                spath = ppath + ("supersedes", k)
+                if old == p.id or old not in ids:
+                    known = ", ".join(q.id for q in action.provisions if q.id != p.id) or "none"
+                    self.add(spath, f"{old!r} is not another provision of action {action.id!r} "
+                                    f"(its other provisions: {known})")
+                    continue
+                opath = path + ("provisions", ids[old])
+                before = self.arr.spans.get(opath)
+                if mine is None or before is None:
+                    continue  # its dates were bad: reported already
+                if p.valid_from is None:
+                    self.add(ppath + ("valid_from",), f"provision {p.id!r} supersedes {old!r}, so it needs the "
+                                                      f"date it starts (valid_from)")
+                    continue
+                if before.start_lo is not None and mine.start_lo <= before.start_lo:
+                    self.add(spath, f"provision {p.id!r} (from {p.valid_from}) cannot supersede {old!r}, which "
+                                    f"starts no earlier ({action.provisions[ids[old]].valid_from}, line "
+                                    f"{self.arr.line(opath)}); supersede only an earlier provision")
+                    continue
+                self.arr.spans[opath] = before.superseded_by((*before.superseded,
+                                                              (mine.start_lo, mine.start_hi, None)))
+
     def contradictions(self, action, path: tuple) -> None:
-        """Provisions in force together whose mode requirements exclude each other (and no 'never')."""
+        """Provisions in force together (neither superseding the other) that contradict each other: mode
+        requirements that exclude each other, or a prohibition ('never') beside conditions that permit."""
         provs = action.provisions
         for j, a in enumerate(provs):
             for k in range(j + 1, len(provs)):
                 b = provs[k]
                 ca = self.arr.conditions.get(path + ("provisions", j, "requires"))
                 cb = self.arr.conditions.get(path + ("provisions", k, "requires"))
-                if ca is None or cb is None or not self._overlap(a, b):
+                if ca is None or cb is None or a.id in b.supersedes or b.id in a.supersedes \
+                        or not self._overlap(a, b):
+                    continue
+                where = f"line {self.arr.line(path + ('provisions', j))}"
+                fix = f"end {a.id!r} (valid_until) or give {b.id!r} 'supersedes: [{a.id}]'"
+                na, nb = (any(isinstance(n, Never) for n in walk(c)) for c in (ca, cb))
+                if na != nb:
+                    never, other = (a.id, b.id) if na else (b.id, a.id)
+                    self.add(path + ("provisions", k, "requires"),
+                             f"contradictory provisions over the same period: {never!r} prohibits the action "
+                             f"('never') while {other!r} sets conditions that permit it ({where}); {fix}")
                     continue
                 ma, mb = _required_modes(ca, self.m.modes), _required_modes(cb, self.m.modes)
-                if not (ma & mb) and not any(isinstance(n, Never) for n in (*walk(ca), *walk(cb))):
+                if not (ma & mb) and not (na or nb):
                     self.add(path + ("provisions", k, "requires"),
                              f"contradictory requirements: provision {b.id!r} allows only modes {sorted(mb)} "
-                             f"while {a.id!r} (line {self.arr.line(path + ('provisions', j))}) allows only "
-                             f"{sorted(ma)}, over the same period; use 'never' to prohibit an action")
+                             f"while {a.id!r} ({where}) allows only {sorted(ma)}, over the same period; "
+                             f"{fix}, or use 'never' to prohibit an action")
+
+    def _overlap(self, a, b) -> bool:
+        return _effective(self.arr.span_of(a)).overlaps(_effective(self.arr.span_of(b)))
+
+
+def _effective(span: Span) -> Span:
+    """A span ending where the first thing that supersedes it has certainly begun."""
+    ends = [hi for _, hi, _ in span.superseded] + ([span.end_hi] if span.end_hi is not None else [])
+    return replace(span, end_hi=min(ends), superseded=()) if ends else span
 
 
 def _required_modes(cond: Cond, modes) -> set[str]:

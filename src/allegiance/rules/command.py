@@ -6,6 +6,7 @@ from datetime import date
 
 from allegiance.errors import UnknownIdError
 from allegiance.facts.citations import dedup
+from allegiance.rules.history import unknown_after, version
 from allegiance.rules.requirements import analysis, cond_func
 from allegiance.rules.rulebook import Ctx, Rules, check_mode, members, resolve_day
 
@@ -31,7 +32,8 @@ def who_commands(rules: Rules, force: str, *, arrangement: str, mode: str, as_of
     status = arr.span_of(node).holds(day)
     if status != "yes":
         exists = False if status == "no" else None
-        reason = (f"{node.id} is in force from {node.valid_from or 'its start'}"
+        why = unknown_after(arr, node, day)
+        reason = (f"{node.id} is {why}" if why else f"{node.id} is in force from {node.valid_from or 'its start'}"
                   + (f" until {node.valid_until}" if node.valid_until else "") + f"; asked about {day}")
         chain.append(_force_link(rules, arr, node, role))
     while exists:
@@ -42,6 +44,11 @@ def who_commands(rules: Rules, force: str, *, arrangement: str, mode: str, as_of
             reason = f"no provision says how {node.id} is commanded in {mode} on {day}"
             break
         c = cmds[0]
+        why = unknown_after(arr, c, day)
+        if why is not None:  # the sources do not say whether this command still holds: unknown, not the old one
+            exists = None
+            reason = f"what holds for {node.id} in {mode} on {day} is not known: the record saying so is {why}"
+            break
         ev = rules.evidence(arr, c)
         if not c.exists:
             if role == "force":
@@ -71,6 +78,7 @@ def who_commands(rules: Rules, force: str, *, arrangement: str, mode: str, as_of
     commander = next((link for link in chain if link["role"] == "commander"), None)
     sources = dedup(s for link in chain for s in (*link.get("sources", []), *link.get("part_of_sources", [])))
     chain = chain if exists else chain[:1]
+    forces = [arr.forces[link["id"]] for link in chain if link["kind"] == "force"] or [arr.forces[force]]
     for link in chain:
         for key in ("sources", "part_of_sources"):
             if key in link:
@@ -80,7 +88,8 @@ def who_commands(rules: Rules, force: str, *, arrangement: str, mode: str, as_of
         "as_of": day.isoformat(), "as_of_basis": basis, "exists": exists,
         "commander": commander["id"] if commander else None,
         "commander_state": commander["state"] if commander else None,
-        "chain": chain, "reason": reason, "sources": [c.to_json() for c in sources],
+        "chain": chain, "reason": reason, "version": version(arr, day, forces=forces),
+        "sources": [c.to_json() for c in sources],
     }
 
 

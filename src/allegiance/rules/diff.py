@@ -6,7 +6,7 @@ from datetime import date
 
 from allegiance.errors import UnknownStateError, UsageError
 from allegiance.rules.command import who_commands
-from allegiance.rules.requirements import action_analysis
+from allegiance.rules.history import settled_analysis, version
 from allegiance.rules.rulebook import Ctx, Rules, resolve_day, state_players
 
 __all__ = ["diff"]
@@ -51,8 +51,8 @@ def diff(rules: Rules, a: str, b: str, *, as_of_a: date | None = None, as_of_b: 
     for key in sorted(set(acts_a) | set(acts_b)):
         xa, xb = acts_a.get(key), acts_b.get(key)
         for m in modes:
-            ra = action_analysis(rules, Ctx(A, day_a, m, True), xa) if xa else None
-            rb = action_analysis(rules, Ctx(B, day_b, m, True), xb) if xb else None
+            ra, why_a = settled_analysis(rules, Ctx(A, day_a, m, True), xa) if xa else (None, None)
+            rb, why_b = settled_analysis(rules, Ctx(B, day_b, m, True), xb) if xb else (None, None)
             notes = []
             if ra is None or rb is None:
                 notes.append(f"only in {a if rb is None else b}")
@@ -74,6 +74,9 @@ def diff(rules: Rules, a: str, b: str, *, as_of_a: date | None = None, as_of_b: 
                     notes.append("which states must consent changes")
                 elif _mwc_set(ra) != _mwc_set(rb):
                     notes.append(f"who must consent changes: {_mwc_text(ra)} -> {_mwc_text(rb)}")
+            for side, why in ((a, why_a), (b, why_b)):
+                if why:
+                    notes.append(f"unknown in {side}: {why}")
             rows.append({"action": key, "action_a": xa.id if xa else None, "action_b": xb.id if xb else None,
                          "mode": m, "a": _brief(ra), "b": _brief(rb), "changes": notes})
     forces_a, forces_b = _counterparts(A.model.forces), _counterparts(B.model.forces)
@@ -104,7 +107,9 @@ def diff(rules: Rules, a: str, b: str, *, as_of_a: date | None = None, as_of_b: 
         changes_by_state = {state: changes_by_state.get(state, {"vetoes_lost": [], "vetoes_gained": [],
                                                                  "command_lost": [], "command_gained": []})}
     return {"a": a, "b": b, "as_of_a": day_a.isoformat(), "as_of_b": day_b.isoformat(), "modes": modes,
-            "actions": rows, "forces": frows, "by_state": changes_by_state}
+            "actions": rows, "forces": frows, "by_state": changes_by_state,
+            "version_a": version(A, day_a, actions=A.model.actions, forces=A.model.forces),
+            "version_b": version(B, day_b, actions=B.model.actions, forces=B.model.forces)}
 
 
 def _yn(v) -> str:

@@ -93,6 +93,7 @@ class LoadedArrangement:
     bodies: dict[str, Body] = field(default_factory=dict)
     forces: dict[str, Force] = field(default_factory=dict)
     described: FuzzyDate | None = None
+    encoded: FuzzyDate | None = None  # the last day its history is encoded to (encoded_until, or described_as_of)
     _where: dict[tuple, str] = field(default_factory=dict, repr=False, compare=False)  # path -> "file:line"
 
     def line(self, path: tuple) -> int:

@@ -85,11 +85,12 @@ class SourcesKey:
 
 @dataclass(frozen=True, slots=True)
 class UncertainKey:
-    """What an action's answer may hinge on, on a day (provisions, members, statements possibly in force)."""
+    """What an action's answer may hinge on, on a day, in a mode (``None``: any, transitions included)."""
 
     arrangement: str
     action: str
     day: date
+    mode: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from allegiance.facts.predicates import MODES
 from allegiance.rules.decision import RULE_KINDS, DecisionRule
 
 __all__ = ["Arrangement", "Body", "Member", "DecisionRule", "Force", "Command", "Unit", "Action", "Provision",
-           "Transition", "Property", "RULE_KINDS", "EFFECTS", "CHECKS"]
+           "Transition", "Property", "KnownUntil", "RULE_KINDS", "EFFECTS", "CHECKS"]
 
 # What a property checks of the matching actions (see docs/rules-schema.md).
 CHECKS = ("veto", "cannot-act-alone", "can-act-alone", "impossible", "possible")
@@ -56,6 +56,19 @@ class _Strict(BaseModel):
         return self.__pydantic_private__["_path"]  # what self._path reads, without pydantic's __getattr__
 
 
+class KnownUntil(_Strict):
+    """The day from which a record is no longer known to hold, why, and the statements that show it.
+
+    From ``date`` on (as ``valid_until``, the first day not covered) the record is only possibly in force:
+    it may have ended or changed, and the sources do not say. An answer that turns on it is ``unknown``,
+    with ``reason``, never the earlier answer.
+    """
+
+    date: DateText
+    reason: Text
+    basis: list[KebabId] = Field(min_length=1)  # the statements that show the record no longer describes events
+
+
 class _Evidenced(_Strict):
     """Anything that must carry evidence and may have its own valid time."""
 
@@ -63,6 +76,7 @@ class _Evidenced(_Strict):
     sources: list[Citation] = Field(default_factory=list)
     valid_from: DateText | None = None
     valid_until: DateText | None = None
+    known_until: KnownUntil | None = None
     note: Text | None = None
 
 
@@ -118,6 +132,7 @@ class Provision(_Evidenced):
     id: KebabId
     requires: Any
     text: Text | None = None
+    supersedes: list[KebabId] = Field(default_factory=list)  # provisions of the same action it replaces
 
 
 class Action(_Strict):
@@ -149,6 +164,9 @@ class Arrangement(_Evidenced):
     parties: list[EntityId] = Field(min_length=1)
     description: Text
     described_as_of: DateText  # the date the arrangement is described as of: the default date of questions
+    # The last day its history is encoded to (default: described_as_of): a question about a later day gets a
+    # caveat that later changes are not encoded.
+    encoded_until: DateText | None = None
     modelled_on: list[KebabId] = Field(default_factory=list)  # arrangements or KB entities it copies
     modes: list[Mode] = Field(default_factory=lambda: list(MODES), min_length=1)
     initial_mode: Mode = "peacetime"

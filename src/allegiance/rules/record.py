@@ -45,6 +45,7 @@ from allegiance.facts.model import DateText, EntityId, KebabId, Text
 from allegiance.facts.predicates import MODES
 from allegiance.rules.explain import full_proof
 from allegiance.rules.proof import Proof
+from allegiance.rules.history import action_hinges, depends_reason
 from allegiance.rules.requirements import action_func, fuzzy_on
 from allegiance.rules.rulebook import Ctx, Rules
 
@@ -310,8 +311,10 @@ def _check_event(rules: Rules, arr, book: _Loaded, i: int, ev: RecordEvent, day:
     verdicts = [_verdict(rules, Ctx(arr, day, ev.mode, lenient), act, ev, yes, no) for lenient in readings]
     result, reason, missing, veto = verdicts[0]
     if len({v[0] for v in verdicts}) > 1:
-        result, reason, missing, veto = ("unknown", f"the answer depends on provisions or statements whose valid "
-                                                    f"time is fuzzy on {day}", [], None)
+        hinges = action_hinges(arr, act, day, ev.mode)  # provisions the sources speak of only until a day
+        reason = depends_reason(hinges, day) if hinges else (
+            f"the answer depends on provisions or statements whose valid time is fuzzy on {day}")
+        result, reason, missing, veto = "unknown", reason, [], None
     if arr.in_force(day) == "no":
         result, reason, missing, veto = "unknown", f"{arr.model.id} is not in force on {day}", [], None
     ctx = Ctx(arr, day, ev.mode, True)

@@ -143,7 +143,8 @@ def list_arrangements(rules: Rules) -> dict:
     for aid, arr in sorted(rules.book.arrangements.items()):
         m = arr.model
         out.append({"id": aid, "name": m.name, "kind": m.kind, "parties": list(m.parties),
-                    "described_as_of": m.described_as_of, "valid_from": m.valid_from, "valid_until": m.valid_until,
+                    "described_as_of": m.described_as_of, "encoded_until": m.encoded_until or m.described_as_of,
+                    "valid_from": m.valid_from, "valid_until": m.valid_until,
                     "modelled_on": list(m.modelled_on), "modes": list(m.modes),
                     "bodies": [b.id for b in m.bodies], "forces": [f.id for f in m.forces],
                     "actions": [a.id for a in m.actions], "properties": [p.id for p in m.properties],

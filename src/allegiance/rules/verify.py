@@ -11,6 +11,7 @@ from allegiance.errors import RulesError, UnknownIdError, UnknownStateError, Usa
 from allegiance.facts.citations import dedup
 from allegiance.facts.predicates import MODES
 from allegiance.rules.explain import action_proof
+from allegiance.rules.history import action_hinges, version
 from allegiance.rules.load import LoadedArrangement
 from allegiance.rules.logic import Game, TooManyCoalitions
 from allegiance.rules.model import CHECKS, EFFECTS, Property
@@ -24,6 +25,9 @@ def verify(rules: Rules, arrangement: str, prop: str | None = None, *, check: st
            state: str | None = None, actions: Iterable[str] = (), effects: Iterable[str] = (),
            territory: str | None = None, modes: Iterable[str] = ()) -> dict:
     """Check a property over every mode and every date at which a provision changes.
+
+    ``holds`` is False with the first counterexample; True when every case passes; None when no case fails
+    but some turn on a provision past its ``known_until`` (listed in ``unknown``).
 
     ``prop`` names a property of the arrangement; or give ``check`` (veto, cannot-act-alone,
     can-act-alone, impossible, possible) with ``state`` and the actions (ids, or effects and territory).
@@ -55,6 +59,8 @@ def verify(rules: Rules, arrangement: str, prop: str | None = None, *, check: st
     by_state = state_players(rules, arr)
     group = set(by_state.get(P.state, [])) if P.state else set()
     checked = 0
+    unknown: list[dict] = []
+    ver = version(arr, None, actions=acts)
     for day in dates:
         for m in prop_modes:
             ctx = Ctx(arr, day, m, True)
@@ -64,6 +70,14 @@ def verify(rules: Rules, arrangement: str, prop: str | None = None, *, check: st
                 if f is None:
                     continue
                 bad = _violation(rules, g, P.check, f, group)
+                hinges = action_hinges(arr, act, day)
+                if hinges:  # a provision past its known_until: the answer must not turn on it
+                    sf = action_func(rules, Ctx(arr, day, m, False), act)
+                    if sf is None or (_violation(rules, g, P.check, sf, group) is None) != (bad is None):
+                        unknown.append({"action": act.id, "mode": m, "date": day.isoformat(),
+                                        "reason": f"the answer depends on whether {', '.join(hinges)} "
+                                                  f"{'is' if len(hinges) == 1 else 'are'} still in force"})
+                        continue
                 if bad is None:
                     continue
                 coalition, why = bad
@@ -72,10 +86,12 @@ def verify(rules: Rules, arrangement: str, prop: str | None = None, *, check: st
                         "holds": False, "checked": checked, "dates": [d.isoformat() for d in dates],
                         "counterexample": {"action": act.id, "mode": m, "date": day.isoformat(),
                                            "coalition": sorted(coalition), "why": why, "proof": proof.to_json(),
-                                           "sources": proof.sources_json()}}
-    return {"arrangement": arr.model.id, "property": P.id, "description": P.description, "holds": True,
+                                           "sources": proof.sources_json()},
+                        "unknown": unknown, "version": ver}
+    return {"arrangement": arr.model.id, "property": P.id, "description": P.description,
+            "holds": None if unknown else True,
             "checked": checked, "dates": [d.isoformat() for d in dates], "actions": [a.id for a in acts],
-            "modes": prop_modes, "counterexample": None}
+            "modes": prop_modes, "counterexample": None, "unknown": unknown, "version": ver}
 
 
 def keeps_veto(rules: Rules, arrangement: str, *, state: str, effects: Iterable[str], as_of: date,
@@ -86,7 +102,7 @@ def keeps_veto(rules: Rules, arrangement: str, *, state: str, effects: Iterable[
     True when the state blocks every matching action that some coalition could take, in every mode;
     False with a counterexample (action, mode, a winning coalition without the state, its proof);
     None when no matching action has a provision in force that day, or when the answer turns on a
-    provision only possibly in force (a fuzzy date), with ``reason`` saying which.
+    provision only possibly in force (a fuzzy date, or past its ``known_until``), with ``reason`` saying which.
     """
     arr = rules.arrangement(arrangement)
     effects = set(effects)
@@ -127,8 +143,9 @@ def keeps_veto(rules: Rules, arrangement: str, *, state: str, effects: Iterable[
                 f"on {as_of.isoformat()}"}
     found = {"counterexample": l_bad, "checked": l_checked, "sources": l_sources}
     if (s_bad is None) != (l_bad is None) or not s_checked:
+        hinges = [h for a in acts for h in action_hinges(arr, a, as_of)]
         return {**base, **found, "reason": f"the answer turns on a provision of {arr.model.id} only possibly in "
-                f"force on {as_of.isoformat()} (a fuzzy date)"}
+                f"force on {as_of.isoformat()} " + (f"({'; '.join(hinges)})" if hinges else "(a fuzzy date)")}
     return {**base, **found, "holds": l_bad is None}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from allegiance.errors import UnknownIdError, RulesError
-from allegiance.rules.requirements import action_analysis, analysis, body_func
+from allegiance.rules.history import settled_analysis, settled_body_analysis, version
 from allegiance.rules.rulebook import Ctx, Rules, check_mode, find_action, members, resolve_day
 
 __all__ = ["vetoes", "body_power"]
@@ -22,18 +22,18 @@ def vetoes(rules: Rules, arrangement: str, action: str | None = None, *, as_of: 
     rows = []
     for act in acts:
         for m in modes:
-            a = action_analysis(rules, Ctx(arr, day, m, True), act)
-            rows.append({"action": act.id, "action_name": act.name, "mode": m, **a})
+            a, why = settled_analysis(rules, Ctx(arr, day, m, True), act)
+            rows.append({"action": act.id, "action_name": act.name, "mode": m, **a, "unknown_reason": why})
     bodies = []
     if action is None:
         ctx = Ctx(arr, day, None, True)
         for b in arr.model.bodies:
-            a = analysis(rules, arr, body_func(rules, ctx, b, None))
+            a, why = settled_body_analysis(rules, ctx, b)
             here = [x.player for x in members(ctx, b, None)]
             bodies.append({"body": b.id, "name": b.name, "rule": b.rule.describe(len(here)), "members": here, **a,
-                           "sources": [c.to_json() for c in rules.rule_evidence(arr, b)]})
+                           "unknown_reason": why, "sources": [c.to_json() for c in rules.rule_evidence(arr, b)]})
     return {"arrangement": arr.model.id, "as_of": day.isoformat(), "as_of_basis": basis, "actions": rows,
-            "bodies": bodies}
+            "bodies": bodies, "version": version(arr, day, actions=acts)}
 
 
 def body_power(rules: Rules, body: str, *, arrangement: str | None = None, as_of: date | None = None) -> dict:

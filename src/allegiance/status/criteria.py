@@ -367,6 +367,7 @@ def _veto_criterion(effects: tuple[str, ...], on_territory: bool, what: str) -> 
         if rules is None:
             return _result(UNKNOWN, "the rules layer was not loaded")
         from allegiance.rules import keeps_veto
+        from allegiance.rules.history import past_encoded
 
         answers = []
         for aid, arr in sorted(rules.book.arrangements.items()):
@@ -378,8 +379,7 @@ def _veto_criterion(effects: tuple[str, ...], on_territory: bool, what: str) -> 
             if not a["actions"]:
                 continue
             a["described_as_of"] = m.described_as_of
-            a["caveat"] = (f"{aid} is encoded as described on {m.described_as_of}; later changes to it are not "
-                           "encoded" if arr.described is not None and c.day > arr.described.upper else None)
+            a["caveat"] = past_encoded(arr, c.day)  # the rules layer's one caveat (encoded_until)
             answers.append(a)
         extra = {"arrangements": [{k: a[k] for k in ("arrangement", "holds", "reason", "actions", "checked",
                                                      "counterexample", "described_as_of", "caveat")}
