@@ -25,7 +25,8 @@ from allegiance.status import CRITERIA, LABELS
 from allegiance.status.index import index_of
 from allegiance.status.spells import evaluator, state_spells
 
-__all__ = ["PANEL_START", "UNITS", "Panel", "build_panel", "column_of", "LABEL_VALUES", "CRITERION_VALUES"]
+__all__ = ["PANEL_START", "UNITS", "Panel", "build_panel", "column_of", "member_spells", "LABEL_VALUES",
+           "CRITERION_VALUES"]
 
 PANEL_START = date(1946, 1, 1)
 UNITS = ("state-year", "state-day", "spell")
@@ -74,7 +75,7 @@ def _check(store: Store, unit: str, start: date, end: date | None) -> tuple[date
 
 def _segments(sp, m: Member, atop: AtopDefence | None) -> list[dict[str, Any]]:
     """Stretches of ``m`` over which every value is the same, as rows (``start``, ``end`` and the values)."""
-    breaks = set(sp.breaks())
+    breaks = {b for b in sp.breaks() if m.start <= b <= m.end} | {m.start}
     if atop is not None:
         prev = None
         for y in range(m.start.year, m.end.year + 1):
@@ -135,9 +136,7 @@ def build_panel(store: Store, data=None, *, unit: str = "state-year", start: dat
     atop = atop_defence(data)
     ev = evaluator(store)
     rows: list[dict[str, Any]] = []
-    for m in stretches:
-        code = m.iso3 or f"COW{m.ccode}"
-        sp = state_spells(store, code, start=m.start, end=m.end, _ev=ev)
+    for m, sp in member_spells(store, stretches, ev):
         ident = {"iso3": m.iso3, "ccode": m.ccode, "name": m.name, "system": m.system}
         segs = _segments(sp, m, atop)
         if unit == "spell":
@@ -152,6 +151,23 @@ def build_panel(store: Store, data=None, *, unit: str = "state-year", start: dat
     sources = {"knowledge_base": kb_info(store), "system": sysinfo,
                "atop": atop.source() if atop is not None else None}
     return Panel(frame, unit, start, end, sources, ev.evaluations)
+
+
+def member_spells(store: Store, stretches: list[Member], ev=None):
+    """(stretch, the state's spells) for each stretch, in order; contiguous stretches of the same state and
+    code (the COW list's own dates, then the days it is carried on) share one computation of spells."""
+    ev = ev or evaluator(store)
+    i = 0
+    while i < len(stretches):
+        m = stretches[i]
+        j = i + 1
+        while (j < len(stretches) and (stretches[j].iso3, stretches[j].ccode) == (m.iso3, m.ccode)
+               and stretches[j].start == stretches[j - 1].end + _DAY):
+            j += 1
+        sp = state_spells(store, m.iso3 or f"COW{m.ccode}", start=m.start, end=stretches[j - 1].end, _ev=ev)
+        for k in range(i, j):
+            yield stretches[k], sp
+        i = j
 
 
 def _years(ident: dict[str, Any], m: Member, segs: list[dict[str, Any]]) -> list[dict[str, Any]]:
