@@ -192,3 +192,18 @@ def test_bad_requests_are_errors(shipped_store, tmp_path):
     with pytest.raises(UsageError, match="unknown panel format 'xlsx'"):
         write_panel(p, tmp_path / "x.xlsx")
 
+
+
+def test_the_atop_crosscheck_lists_runs_of_disagreeing_years(shipped_store, fixture_data):
+    from allegiance.panel.atop import crosscheck
+
+    p = build_panel(shipped_store, fixture_data, unit="state-year", end=date(2018, 12, 31))
+    rows = crosscheck(p.frame)
+    # the United States: a NATO member from 1949 in the knowledge base; the fixture's ATOP has its defence dyad
+    # only in 1949 and 1950, and covers 1948-1993
+    usa = [r for r in rows if r["iso3"] == "USA"]
+    assert [(r["from"], r["to"], r["kb"], r["atop"]) for r in usa] == [(1951, 1993, "met", 0)]
+    assert all((r["kb"] == "met") != (r["atop"] == 1) for r in rows)
+    assert all(r["from"] >= 1948 and r["to"] <= 1993 for r in rows)  # only years ATOP covers
+    with pytest.raises(UsageError, match="state-year panel with ATOP"):
+        crosscheck(build_panel(shipped_store, None, unit="spell", start=date(2020, 1, 1), end=date(2020, 1, 2)).frame)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["AtopDefence", "atop_defence"]
+__all__ = ["AtopDefence", "atop_defence", "crosscheck"]
 
 
 @dataclass
@@ -55,4 +55,35 @@ def atop_defence(data) -> AtopDefence | None:
             "SELECT ccode1, year, list(DISTINCT ccode2 ORDER BY ccode2) FROM atop_alliance "
             "WHERE atop_defense = 1 GROUP BY ccode1, year").fetchall():
         out.allies[(int(c1), int(year))] = tuple(int(a) for a in allies)
+    return out
+
+
+def crosscheck(frame) -> list[dict[str, Any]]:
+    """Where the knowledge base's mutual-defence criterion and ATOP's defence obligations disagree, in a
+    state-year panel (:func:`allegiance.panel.build_panel`, unit ``state-year``, ATOP imported).
+
+    Only years both decide are compared: the criterion ``met`` or ``not-met`` on the year's ``as_of`` day,
+    ATOP 1 or 0. Consecutive years of one state that disagree the same way are one row: ``{"iso3", "ccode",
+    "name", "from", "to", "kb", "atop", "atop_allies", "provenance"}`` (the first year's allies and
+    statements).
+    """
+    if "atop_defense" not in frame.columns or "year" not in frame.columns:
+        from allegiance.errors import UsageError
+
+        raise UsageError("the cross-check needs a state-year panel with ATOP imported (atop_defense column)",
+                         field="frame", allowed="build_panel(..., unit='state-year') with ATOP imported")
+    both = frame[frame["c_mutual_defence"].isin(["met", "not-met"]) & frame["atop_defense"].notna()]
+    kb = both["c_mutual_defence"].astype(str) == "met"
+    bad = both[kb != (both["atop_defense"] == 1)].sort_values(["ccode", "year"])
+    out: list[dict[str, Any]] = []
+    for r in bad.itertuples(index=False):
+        kb_v, atop_v = str(r.c_mutual_defence), int(r.atop_defense)
+        last = out[-1] if out else None
+        if last and last["ccode"] == r.ccode and last["iso3"] == r.iso3 and last["to"] == r.year - 1 \
+                and (last["kb"], last["atop"]) == (kb_v, atop_v):
+            last["to"] = int(r.year)
+            continue
+        out.append({"iso3": r.iso3, "ccode": int(r.ccode), "name": r.name, "from": int(r.year), "to": int(r.year),
+                    "kb": kb_v, "atop": atop_v, "atop_allies": r.atop_defense_allies or "",
+                    "provenance": r.provenance})
     return out

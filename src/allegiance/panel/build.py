@@ -147,6 +147,15 @@ def build_panel(store: Store, data=None, *, unit: str = "state-year", start: dat
                         for s in segs)
         else:
             rows.extend(_years(ident, m, segs))
+    if unit == "state-year":
+        # one row per state and year: where a COW state's ISO code changes within a year (Yugoslavia to
+        # Serbia and Montenegro, 2003), the code on the year's reference day
+        last: dict[tuple, int] = {}
+        for i, r in enumerate(rows):
+            key = (r["ccode"] if r["ccode"] is not None else r["iso3"], r["year"])
+            if key not in last or rows[last[key]]["as_of"] < r["as_of"]:
+                last[key] = i
+        rows = [rows[i] for i in sorted(last.values())]
     frame = _frame(pd, rows, unit, atop is not None)
     sources = {"knowledge_base": kb_info(store), "system": sysinfo,
                "atop": atop.source() if atop is not None else None}

@@ -134,7 +134,8 @@ def codebook(panel: Panel | None = None, *, fmt: str | None = None, file: str | 
               "- `state-day`: one row per state and day (`date`).",
               "- `state-year`: one row per state and year it was in the system; the values are those of `as_of`, "
               "the year's last day in the system and in the range (31 December, or the day it left, or the "
-              "range's end).",
+              "range's end); where a COW state's ISO code changes within a year (COW 345: Yugoslavia, then Serbia "
+              "and Montenegro in 2003), the row carries the code of that day.",
               "",
               f"States: every state of the Correlates of War state list on the days it was in the system, where the "
               f"list is imported (`allegiance data import cow_states FILE`); states still in the system on the "
