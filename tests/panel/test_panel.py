@@ -10,24 +10,12 @@ import pandas as pd
 import pytest
 
 from allegiance.errors import DataMissingError, StatusError, UsageError
-from allegiance.measure.data.importer import import_dataset
-from allegiance.measure.data.store import open_data
 from allegiance.panel import build_panel, column_of
 from allegiance.panel.write import FORMATS, codebook, cite_posture, write_panel
 from allegiance.status import CRITERIA, LABELS
 from allegiance.status.spells import state_spells
 
-FIX = Path(__file__).resolve().parent.parent / "fixtures" / "panel"
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-@pytest.fixture(scope="module")
-def fixture_data(tmp_path_factory):
-    data = open_data(tmp_path_factory.mktemp("panel") / "data.duckdb", read_only=False)
-    import_dataset(data, "cow_states", FIX / "cow_states.csv")
-    import_dataset(data, "atop_alliance", FIX / "atop_alliance.csv")
-    yield data
-    data.close()
 
 
 @pytest.fixture(scope="module")
@@ -207,3 +195,13 @@ def test_the_atop_crosscheck_lists_runs_of_disagreeing_years(shipped_store, fixt
     assert all(r["from"] >= 1948 and r["to"] <= 1993 for r in rows)  # only years ATOP covers
     with pytest.raises(UsageError, match="state-year panel with ATOP"):
         crosscheck(build_panel(shipped_store, None, unit="spell", start=date(2020, 1, 1), end=date(2020, 1, 2)).frame)
+
+
+def test_public_api():
+    import allegiance.panel as panel
+
+    assert sorted(panel.__all__) == sorted([
+        "FORMATS", "PANEL_START", "UNITS", "AtopDefence", "Member", "Panel", "add_atop_alliance", "add_posture",
+        "atop_defence", "build_panel", "cite_posture", "codebook", "column_of", "create_stateyears", "kb_info",
+        "members", "write_panel"])
+    assert all(hasattr(panel, n) for n in panel.__all__)
