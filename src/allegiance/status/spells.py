@@ -101,7 +101,7 @@ def _at(spells: list[Spell], day: date) -> Spell:
 # ---------------------------------------------------------------------- what one evaluation reads
 
 class _Reads:
-    """The index as one evaluation sees it: every record it hands out is noted in ``seen``.
+    """The index as one evaluation sees it: every list of records it hands out is noted in ``seen``.
 
     The criteria reach statements only through ``about``, ``towards``, ``by_pred`` and ``wars``; whatever
     else they read (names, types) does not change with the day.
@@ -110,15 +110,15 @@ class _Reads:
     def __init__(self, ix: Index, war_recs: list[Rec]):
         self._ix = ix
         self._war_recs = war_recs
-        self.seen: dict[int, Rec] = {}
+        self.seen: dict[int, list[Rec]] = {}
         self.by_pred = _PredReads(self)
 
     def __getattr__(self, name: str):
         return getattr(self._ix, name)
 
-    def _see(self, recs) -> None:
-        for r in recs:
-            self.seen[id(r)] = r
+    def _see(self, recs: list[Rec]) -> None:
+        if recs:
+            self.seen[id(recs)] = recs
 
     def about(self, predicate: str, subject: str) -> list[Rec]:
         out = self._ix.about(predicate, subject)
@@ -189,7 +189,7 @@ class _Evaluator:
         self.store = store
         self.ix = index_of(store)
         self.war_recs = _war_recs(self.ix)
-        self._bounds: dict[int, tuple[date, ...]] = {}
+        self._bounds: dict[int, tuple[list[Rec], int, tuple[date, ...]]] = {}
         self._rule_days: dict[str, tuple[date, ...]] = {}
         self.evaluations = 0
 
@@ -208,7 +208,7 @@ class _Evaluator:
         c = Context(reads, state, day, rules_loader=load_rules)  # type: ignore[arg-type]
         res = evaluate(c, cid)
         self.evaluations += 1
-        nxt = [self._next(self._bounds_of(r), day) for r in reads.seen.values()]
+        nxt = [self._next(self._bounds_of(recs), day) for recs in reads.seen.values()]
         if used_rules:
             nxt.append(self._next(self._rules_days(state), day))
         if day < COVERAGE_START:
@@ -222,13 +222,17 @@ class _Evaluator:
         i = bisect_right(days, day)
         return days[i] if i < len(days) else None
 
-    def _bounds_of(self, rec: Rec) -> tuple[date, ...]:
-        out = self._bounds.get(id(rec))
-        if out is None:
-            days = set(rec.span.bounds())
-            days.add(rec.from_lo)                 # the criteria also ask whether a record had begun by the day
-            out = self._bounds[id(rec)] = tuple(sorted(days))
-        return out
+    def _bounds_of(self, recs: list[Rec]) -> tuple[date, ...]:
+        """Every day on which a record of ``recs`` can change whether it holds (kept per list: the index hands
+        out the same lists, so each is merged once; the list is kept with it, so its id is not reused)."""
+        hit = self._bounds.get(id(recs))
+        if hit is None or hit[0] is not recs or hit[1] != len(recs):
+            days: set[date] = set()
+            for rec in recs:
+                days.update(rec.span.bounds())
+                days.add(rec.from_lo)             # the criteria also ask whether a record had begun by the day
+            hit = self._bounds[id(recs)] = (recs, len(recs), tuple(sorted(days)))
+        return hit[2]
 
     def _rules_days(self, state: str) -> tuple[date, ...]:
         """Every day on which the rules layer's answers about ``state`` can change: the bounds of each arrangement
