@@ -205,3 +205,13 @@ def test_public_api():
         "atop_defence", "build_panel", "cite_posture", "codebook", "column_of", "create_stateyears", "kb_info",
         "members", "write_panel"])
     assert all(hasattr(panel, n) for n in panel.__all__)
+
+
+def test_unknown_states_are_named(shipped_store, fixture_data):
+    from allegiance.errors import UnknownStateError
+
+    with pytest.raises(UnknownStateError, match="'XAB' is not a state of the cow state system"):
+        build_panel(shipped_store, fixture_data, states=["FIN", "XAB"])  # Abkhazia: not in the COW list
+    p = build_panel(shipped_store, fixture_data, unit="spell", start=date(2020, 1, 1), end=date(2020, 12, 31),
+                    states=["fin"])
+    assert set(p.frame.iso3) == {"FIN"}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from allegiance.errors import StatusError, UsageError, shorten
+from allegiance.errors import StatusError, UnknownStateError, UsageError, shorten
 from allegiance.facts.store import Store
 from allegiance.panel.atop import AtopDefence, atop_defence
 from allegiance.panel.system import Member, members
@@ -131,7 +131,14 @@ def build_panel(store: Store, data=None, *, unit: str = "state-year", start: dat
     ix = index_of(store)
     stretches, sysinfo = members(ix, data, start=start, end=end, system=system)
     if states is not None:
-        want = {s.upper() for s in states}
+        want = {s.strip().upper(): s for s in states}
+        have = {m.iso3 for m in stretches}
+        missing = [given for code, given in want.items() if code not in have]
+        if missing:
+            raise UnknownStateError(
+                f"{shorten(missing[0])} is not a state of the {sysinfo['system']} state system between "
+                f"{start.isoformat()} and {end.isoformat()}; give ISO alpha-3 codes such as FIN or CHE",
+                value=missing[0], field="states", allowed=f"one of the {len(have)} states in the system then")
         stretches = [m for m in stretches if m.iso3 in want]
     atop = atop_defence(data)
     ev = evaluator(store)
