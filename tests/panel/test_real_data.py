@@ -40,8 +40,9 @@ def test_every_state_since_1946_every_day(shipped_store, real_data):
 
     assert on("USA", "1960-07-01").c_mutual_defence == "met" and on("USA", "1960-07-01").atop_defense == 1
     assert on("CHE", "1960-07-01").atop_defense == 0
-    assert on("POL", "1960-07-01").atop_defense == 1          # the Warsaw Pact, in ATOP
-    assert on("SUN", "1960-07-01").allied in ("holds", "unknown")
+    # the Warsaw Pact, in ATOP and in the knowledge base
+    assert on("POL", "1960-07-01").atop_defense == 1 and on("POL", "1960-07-01").allied == "holds"
+    assert on("SUN", "1960-07-01").allied == "holds"
     assert on("FIN", "2024-07-01").allied == "holds" and pd.isna(on("FIN", "2024-07-01").atop_defense)
     assert on("CHE", "2000-07-01").permanently_neutral == "holds"
 
