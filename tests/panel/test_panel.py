@@ -215,3 +215,15 @@ def test_unknown_states_are_named(shipped_store, fixture_data):
     p = build_panel(shipped_store, fixture_data, unit="spell", start=date(2020, 1, 1), end=date(2020, 12, 31),
                     states=["fin"])
     assert set(p.frame.iso3) == {"FIN"}
+
+
+def test_unknown_reasons_group_the_criteria_that_share_one(shipped_store, fixture_data):
+    df = build_panel(shipped_store, fixture_data, unit="state-year", start=date(1980, 1, 1),
+                     end=date(1980, 12, 31), states=["FIN"]).frame
+    text = df.unknown_reasons.iloc[0]
+    silent = "nothing recorded, and the knowledge base is complete only from 1990-01-01"
+    assert text.count(silent) == 1
+    group = next(g for g in text.split(" | ") if silent in g)
+    assert group.startswith("mutual-defence, nam-member, ")
+    named = group.split(": ", 1)[0].split(", ")
+    assert all(df[column_of(c, criterion=True)].iloc[0] == "unknown" for c in named)

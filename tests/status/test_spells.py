@@ -92,7 +92,7 @@ def test_known_postures(every_state):
     assert fin.on(date(2023, 4, 4))["labels"]["allied"] is True
     # before 1990 the knowledge base's silence decides nothing
     assert fin.on(date(1980, 1, 1))["labels"]["allied"] is None
-    assert "kept complete only from 1990-01-01" in [s for s in fin.criteria["mutual-defence"]][0].reason
+    assert "complete only from 1990-01-01: before then its silence is not evidence" in [s for s in fin.criteria["mutual-defence"]][0].reason
     # a record decides before 1990 too: the United States were bound by the North Atlantic Treaty in 1960
     usa = spells["USA"].on(date(1960, 1, 1))
     assert usa["criteria"]["mutual-defence"] == "met" and usa["labels"]["allied"] is True
@@ -103,7 +103,7 @@ def test_a_state_the_knowledge_base_does_not_name_is_unknown_where_only_silence_
     on = sp.on(date(2020, 1, 1))
     assert on["criteria"]["mutual-defence"] == "unknown"
     assert on["labels"]["allied"] is None
-    assert "names no state XQZ" in sp.criteria["mutual-defence"][-1].reason
+    assert "names no state XQZ: its silence is not evidence" in sp.criteria["mutual-defence"][-1].reason
 
 
 def test_bounded_keeps_answers_that_rest_on_a_record():

@@ -104,18 +104,26 @@ def _segments(sp, m: Member, atop: AtopDefence | None) -> list[dict[str, Any]]:
                     row[column_of(key, criterion=True)] = s.value
                     ids.update(s.statements)
                     if s.value == "unknown":
-                        unknown.append(f"{key}: {s.reason}")
+                        unknown.append((s.reason, key))
         if atop is not None:
             flag, allies = atop.defence(m.ccode, day.year)
             row["atop_defense"] = flag
             row["atop_defense_allies"] = " ".join(str(a) for a in allies) if flag is not None else None
         row["provenance"] = " ".join(sorted(ids))
-        row["unknown_reasons"] = " | ".join(unknown)
+        row["unknown_reasons"] = _reasons(unknown)
         if out and out[-1]["_values"] == row and out[-1]["end"] + _DAY == day:
             out[-1]["end"] = last
             continue
         out.append({"start": day, "end": last, "_values": row})
     return out
+
+
+def _reasons(unknown: list[tuple[str, str]]) -> str:
+    """The unknown criteria grouped by reason: ``crit, crit: reason | crit: reason`` (in criteria order)."""
+    by: dict[str, list[str]] = {}
+    for reason, key in unknown:
+        by.setdefault(reason, []).append(key)
+    return " | ".join(f"{', '.join(keys)}: {reason}" for reason, keys in by.items())
 
 
 def build_panel(store: Store, data=None, *, unit: str = "state-year", start: date = PANEL_START,

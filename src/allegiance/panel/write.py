@@ -164,8 +164,8 @@ def codebook(panel: Panel | None = None, *, fmt: str | None = None, file: str | 
               "| `atop_defense_allies` | ATOP: the COW codes of those states, space-separated | text |",
               "| `provenance` | the ids of the knowledge-base statements the criteria rest on, space-separated "
               "(`allegiance facts STATE --as-of DAY` lists them with their sources and quoted passages) | text |",
-              "| `unknown_reasons` | for every criterion that is `unknown`, `criterion: reason`, separated by ` \\| ` "
-              "| text |", "",
+              "| `unknown_reasons` | why each `unknown` criterion is unknown: the criteria with the same reason, then "
+              "the reason (`mutual-defence, nam-member: reason`), groups separated by ` \\| ` | text |", "",
               "## How values are decided", "",
               "Each criterion is the status layer's (docs/status.md), evaluated on the first day of a stretch and "
               "standing until a statement it read can change; labels follow from the criteria. An answer that "

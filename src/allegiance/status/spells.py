@@ -160,19 +160,18 @@ def _war_recs(ix: Index) -> list[Rec]:
 
 def bounded(res: dict[str, Any], *, state: str, day: date, covered: bool) -> dict[str, Any]:
     """``res`` as the panel gives it: an answer that rests on the absence of a record (``closed_world``) is
-    ``unknown`` before :data:`COVERAGE_START` or for a state the knowledge base does not name."""
+    ``unknown`` before :data:`COVERAGE_START` or for a state the knowledge base does not name; what it would
+    have said stays in ``closed_world_reason``."""
     if not res.get("closed_world"):
         return res
     if not covered:
-        why = (f"unknown: the answer would rest on the absence of a record, and the knowledge base names no "
-               f"state {state}, so its silence is not evidence (it would say: {res['reason']})")
+        why = f"nothing recorded, and the knowledge base names no state {state}: its silence is not evidence"
     elif day < COVERAGE_START:
-        why = (f"unknown: the answer would rest on the absence of a record, and the knowledge base is kept "
-               f"complete only from {COVERAGE_START.isoformat()}, so before then its silence is not evidence "
-               f"(it would say: {res['reason']})")
+        why = (f"nothing recorded, and the knowledge base is complete only from {COVERAGE_START.isoformat()}: "
+               "before then its silence is not evidence")
     else:
         return res
-    return {**res, "result": "unknown", "reason": why, "closed_world": False}
+    return {**res, "result": "unknown", "reason": why, "closed_world": False, "closed_world_reason": res["reason"]}
 
 
 def provenance(res: dict[str, Any]) -> tuple[str, ...]:
