@@ -227,3 +227,13 @@ def test_unknown_reasons_group_the_criteria_that_share_one(shipped_store, fixtur
     assert group.startswith("mutual-defence, nam-member, ")
     named = group.split(": ", 1)[0].split(", ")
     assert all(df[column_of(c, criterion=True)].iloc[0] == "unknown" for c in named)
+
+
+def test_cli_json_needs_a_file(cli):
+    from typer.testing import CliRunner
+
+    from allegiance.cli import app
+
+    r = CliRunner().invoke(app, ["panel", "--states", "FIN", "--from", "2020-01-01", "--to", "2020-01-02", "--json"],
+                           env=cli.env)
+    assert r.exit_code == 2 and r.stderr.startswith("error: --output: --json describes the file written")

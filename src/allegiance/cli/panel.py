@@ -56,6 +56,9 @@ def panel(
     if output is None and fmt not in (None, "csv"):
         raise UsageError(f"a {fmt} panel is a binary file: name it with -o FILE", value=format, field="format",
                          allowed="csv on stdout, or any format with -o FILE")
+    if output is None and as_json:
+        raise UsageError("--json describes the file written: name it with -o FILE (without it the panel is CSV on "
+                         "stdout)", value="--json", field="output", allowed="-o FILE with --json")
     if output is not None and fmt is None:
         suffix = output.suffix.lstrip(".").lower()
         if suffix not in FORMATS:
