@@ -67,7 +67,9 @@ def main() -> None:
            "non-aligned EU members (Ireland, Austria, Finland, Sweden, Malta, Cyprus) have EU members as ATOP "
            "defence partners from 2007, the year the Treaty of Lisbon with its mutual-assistance clause "
            "(Article 42(7) TEU) was signed; the knowledge base records that clause as `mutual-assistance`, which "
-           "its `mutual-defence` criterion does not count. These readings are ours, from the partner lists; "
+           "its `mutual-defence` criterion does not count. A year in which an alliance ended (the Warsaw Pact, 1 "
+           "July 1991) disagrees by construction: the panel's state-year takes the year's last day, ATOP codes "
+           "the whole year. These readings are ours, from the partner lists; "
            "ATOP's own alliance records say which treaty each dyad rests on. The partners are ATOP's, as ISO "
            "codes.", "",
            "| state | COW | years | knowledge base | ATOP | ATOP's defence partners |", "|---|---|---|---|---|---|"]
