@@ -69,7 +69,10 @@ def main() -> None:
            "(Article 42(7) TEU) was signed; the knowledge base records that clause as `mutual-assistance`, which "
            "its `mutual-defence` criterion does not count. A year in which an alliance ended (the Warsaw Pact, 1 "
            "July 1991) disagrees by construction: the panel's state-year takes the year's last day, ATOP codes "
-           "the whole year. These readings are ours, from the partner lists; "
+           "the whole year. The other way round, New Zealand from 1987: after the United States suspended its ANZUS "
+           "obligations to New Zealand (1986) the knowledge base keeps New Zealand bound with Australia, as its "
+           "sources say the alliance between them was maintained; ATOP gives New Zealand no defence partner. "
+           "These readings are ours, from the partner lists; "
            "ATOP's own alliance records say which treaty each dyad rests on. The partners are ATOP's, as ISO "
            "codes.", "",
            "| state | COW | years | knowledge base | ATOP | ATOP's defence partners |", "|---|---|---|---|---|---|"]
