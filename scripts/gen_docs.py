@@ -1,4 +1,5 @@
-"""Regenerate the generated parts of docs/: the predicate table, the CLI reference, the error table.
+"""Regenerate the generated parts of docs/: the predicate table, the CLI reference, the error table, the
+posture panel's codebook.
 
 Run: .venv/bin/python scripts/gen_docs.py   (tests/test_docs.py fails when docs are stale)
 """
@@ -18,6 +19,7 @@ from allegiance.docgen import (  # noqa: E402
     replace_block,
     status_tables,
 )
+from allegiance.panel.write import codebook  # noqa: E402
 
 
 def main() -> None:
@@ -27,6 +29,7 @@ def main() -> None:
     (ROOT / "docs" / "errors.md").write_text(errors_reference())
     st = ROOT / "docs" / "status.md"
     st.write_text(replace_block(st.read_text(), "status", status_tables()))
+    (ROOT / "docs" / "panel-codebook.md").write_text(codebook())
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ class CliCase:
 
     def argv(self, env: "CliEnv", *, as_json: bool) -> list[str]:
         out = ["--kb", str(self.kb)] if self.kb is not None else []
-        out += list(self.args)
+        out += [a.replace("{root}", str(env.root)) for a in self.args]  # {root}: a file the command writes
         if self.data:
             out += ["--data", str(env.data)]
         if as_json:
@@ -123,6 +123,12 @@ CASES: list[CliCase] = [
     C("cohesion-pact", "cohesion", "pact", schema="cohesion", kb=MEASURE_KB, data=True),
     C("ideal-all", "ideal", schema="ideal", data=True),
     C("ideal-blr-rus", "ideal", "BLR", "RUS", schema="ideal", data=True),
+    # the posture panel (the knowledge base's states: the fixture data store has no COW list)
+    C("panel-spells-fin-che", "panel", "--unit", "spell", "--states", "FIN,CHE", "--from", "2020-01-01", "--to",
+      "2024-12-31"),
+    C("panel-dta", "panel", "--states", "FIN,CHE,BLR", "--from", "2015-01-01", "--to", "2020-12-31", "-o",
+      "{root}/posture.dta", schema="panel"),
+    C("data-cite-posture", "data", "cite", "posture", schema="data-cite"),
 ]
 
 

@@ -69,6 +69,14 @@ def _store_call(fn_name: str, build: Callable[[dict, date | None], tuple[tuple, 
     return call
 
 
+def _posture(store, state: str, day: date) -> dict:
+    """The posture panel's answer for a state on a day (any day from 1946): its spells from 1946-01-01 to the
+    day, computed from change dates (``allegiance.status.state_spells``), read on the day."""
+    from allegiance.status import state_spells
+
+    return state_spells(store, state, start=date(1946, 1, 1), end=day).on(day)
+
+
 ASKS: dict[str, Ask] = {
     "can": Ask(_rules_call("can", lambda g, d: ((g["action"],), {
         "arrangement": g["in"], "mode": g.get("mode"), "as_of": d, "consent": g.get("consent"),
@@ -106,6 +114,8 @@ ASKS: dict[str, Ask] = {
     "changes": Ask(_store_call("changes", lambda g, d: ((g["state"],), {
         "start": _day(g["from"]), "end": _day(g["to"])})), required=("state", "from", "to"), as_of=False,
         views={"dates": lambda a: [c["date"] for c in a["changes"]]}),
+    "posture": Ask(lambda store, rules, g, d: _posture(store, g["state"], d), required=("state",),
+                   views={"label_holds": lambda a: a["labels"], "criteria": lambda a: a["criteria"]}),
     "facts": Ask(_store_call("facts_as_of", lambda g, d: ((g["state"],), {
         "as_of": d, "known_by": _day(g.get("known_by"))})), required=("state",), optional=("known_by",),
         views={"holds": lambda a: {s["id"]: s["holds"] for s in a["statements"]},
@@ -114,7 +124,7 @@ ASKS: dict[str, Ask] = {
 DATE_ARGS = {"as_of_a", "as_of_b", "from", "to", "known_by"}
 LIST_ARGS = {"consent", "abstain", "actions", "effects", "states"}
 # questions whose as_of must be given (they have no default date)
-AS_OF_REQUIRED = {"status", "status-all", "compare", "facts"}
+AS_OF_REQUIRED = {"status", "status-all", "compare", "facts", "posture"}
 
 
 @dataclass

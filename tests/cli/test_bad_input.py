@@ -34,7 +34,7 @@ STATES = {"state", "states", "territory", "with_", "consent", "abstain"}
 DATES = {"as_of", "as_of_a", "as_of_b", "known_by", "since", "start", "end"}
 #: Parameters that hold an id or a name from a fixed set (an action, an arrangement, a mode, a measure...).
 IDS = {"source_id", "action", "arrangement", "force", "body", "a", "b", "prop", "bloc", "kind", "check", "mode",
-       "actions", "effects", "issue", "measure", "by", "source", "method", "fmt"}
+       "actions", "effects", "issue", "measure", "by", "source", "method", "fmt", "format", "unit", "system"}
 #: Parameters not walked here: files, free text, numbers, flags (each has its own tests).
 OTHER = {"seeds", "path", "version", "plot", "data", "output", "first", "last", "all_states", "force", "strict",
          "gpu", "ideal_points", "as_json",
@@ -80,6 +80,8 @@ BASELINES: dict[str, tuple[list[str], list[dict]]] = {
     "ideal": (MEASURE, [{"states": ["BLR", "RUS"], "source": "unvotes", "method": "two-stage"}]),
     "data import": (MEASURE, [{"kind": "un_votes", "path": str(FIX / "fx_un_votes.csv")}]),
     "data cite": (MEASURE, [{"kind": "un_votes"}]),
+    "panel": (SHIPPED, [{"unit": "spell", "start": "2020-01-01", "end": "2020-12-31", "states": "FIN",
+                         "format": "csv", "system": "kb"}]),
 }
 
 # --------------------------------------------------------------------- known failures, each with its reason

@@ -11,7 +11,7 @@ mapping, opening the stores) and one module per group of commands:
 ``facts`` (check, timeline, facts, sources, conflicts), ``rules``
 (arrangements, can, who-commands, vetoes, power, diff, verify), ``record`` (record), ``status``
 (status, compare, changes, assess), ``measure`` (data, align, cohesion,
-ideal) and ``web`` (serve).
+ideal), ``panel`` (panel) and ``web`` (serve).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Optional
 
 import typer
 
-from allegiance.cli import facts, measure, record, rules, status, web
+from allegiance.cli import facts, measure, panel, record, rules, status, web
 from allegiance.cli._common import Globals, Group
 
 __all__ = ["app", "app_for", "main", "command_names"]
@@ -68,7 +68,7 @@ def _main(
     ctx.obj = Globals(kb=kb, cache=cache)
 
 
-for _module in (facts, rules, record, status, measure, web):
+for _module in (facts, rules, record, status, measure, panel, web):
     _module.register(app)
 
 

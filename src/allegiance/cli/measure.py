@@ -94,16 +94,23 @@ def data_versions(data: Optional[Path] = DATA, as_json: bool = JSON) -> None:
 
 @data_command("cite")
 def data_cite(
-    kind: Optional[str] = typer.Argument(None, metavar="[KIND]", help="A dataset kind; omit for every imported one."),
+    kind: Optional[str] = typer.Argument(None, metavar="[KIND]", help="A dataset kind, or posture (the posture panel); omit for every imported one."),
     data: Optional[Path] = DATA,
     as_json: bool = JSON,
 ) -> None:
-    """How to cite a dataset kind, or every imported dataset.
+    """How to cite a dataset kind, or every imported dataset; "posture" cites the posture panel
+    (the knowledge base's version and checksum).
 
     Example: allegiance data cite un_votes
     """
     from allegiance.measure.data.store import cite, default_data_path
 
+    if kind is not None and kind.strip().lower() == "posture":
+        from allegiance.panel.write import cite_posture
+
+        with open_kb() as store:
+            emit(cite_posture(store), as_json, _render("cite"))
+        return
     path = data or default_data_path()
     if kind is not None and not path.exists():
         emit(cite(None, kind), as_json, _render("cite"))

@@ -16,6 +16,7 @@ from allegiance.status.engine import (
            status_all,
 )
 from allegiance.status.labels import ASSESSMENT_LABELS, LABELS, Label
+from allegiance.status.spells import Spell, StateSpells, state_spells
 
 __all__ = [
            "ASSESSMENT_LABELS",
@@ -24,9 +25,12 @@ __all__ = [
            "LABELS",
            "Criterion",
            "Label",
+           "Spell",
+           "StateSpells",
            "changes",
            "compare",
            "coverage",
+           "state_spells",
            "status",
            "status_all",
 ]

@@ -1,0 +1,110 @@
+"""The state system the panel covers: which states, from which day to which, under which codes.
+
+Where the Correlates of War state list is imported into the data store (``allegiance data import
+cow_states FILE``), the panel covers every state of that list on the days it was in the system; else
+the states the knowledge base names, over the whole range asked (the knowledge base does not say when
+each entered the state system). Each stretch carries the state's ISO 3166 alpha-3 code on those days
+(COW codes some lineages alike: 365 is the USSR until the end of 1991 and Russia after;
+:data:`allegiance.measure.data.codes.COW_SPANS`), so a COW state can have several stretches.
+
+The COW list closes every state still in the system on its last day (31 December 2016 in v2016): that is
+the list's end, not the state's. Such a stretch runs on to the end of the panel, and says so
+(``system`` is ``cow+`` rather than ``cow``), as peacesciencer's ``create_stateyears(mry = TRUE)``
+extends the list to the most recent year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from allegiance.measure.data import codes
+
+__all__ = ["Member", "SYSTEMS", "members"]
+
+SYSTEMS = ("cow", "kb")
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A state in the system from ``start`` to ``end`` (both included) under one ISO code."""
+
+    iso3: str | None
+    ccode: int | None
+    name: str
+    start: date
+    end: date
+    system: str          # cow (the list's own dates), cow+ (extended past the list's end), kb (the knowledge base)
+
+
+def _cow_rows(data) -> tuple[list[tuple], dict[str, Any]] | None:
+    if data is None or not data.has_table("cow_states"):
+        return None
+    rows = data.con.execute("SELECT ccode, statenme, start_date, end_date FROM cow_states "
+                            "ORDER BY ccode, start_date").fetchall()
+    return rows, data.dataset("cow_states") or {}
+
+
+def members(ix, data, *, start: date, end: date, system: str | None = None) -> tuple[list[Member], dict[str, Any]]:
+    """The stretches of every state in the system between ``start`` and ``end``, and what the system is.
+
+    ``system``: ``cow`` (the imported COW list; an error if it is not imported), ``kb`` (the knowledge
+    base's states), or None (COW where imported, else the knowledge base).
+    """
+    from allegiance.errors import DataMissingError, UsageError, shorten
+
+    if system is not None and system not in SYSTEMS:
+        raise UsageError(f"unknown state system {shorten(system)}: expected one of {', '.join(SYSTEMS)}",
+                         value=system, field="system", allowed=", ".join(SYSTEMS))
+    cow = _cow_rows(data) if system != "kb" else None
+    if system == "cow" and cow is None:
+        raise DataMissingError("the Correlates of War state list is not imported: run allegiance data import "
+                               "cow_states cow_states.csv", value="cow_states", field="system",
+                               allowed="an imported cow_states dataset")
+    if cow is None:
+        out = [Member(s, codes.iso3_to_cow(s) if s not in codes.OWN_CODES else None, ix.name.get(s, s), start, end,
+                      "kb") for s in ix.states]
+        return out, {"system": "kb", "states": len(out),
+                     "note": "the states the knowledge base names, over the whole range (import cow_states for "
+                             "the state system's dates)"}
+    rows, meta = cow
+    list_end = max(r[3] for r in rows)
+    out = []
+    for ccode, name, lo, hi in rows:
+        extended = hi == list_end
+        if extended:
+            hi = max(hi, end)
+        lo, hi = max(lo, start), min(hi, end)
+        if lo > hi:
+            continue
+        for iso3, a, b in _codes_between(ccode, lo, hi):
+            if a <= list_end:
+                out.append(Member(iso3, ccode, name, a, min(b, list_end), "cow"))
+            if b > list_end:
+                out.append(Member(iso3, ccode, name, max(a, list_end + _DAY), b, "cow+"))
+    states = len({m.ccode for m in out})
+    return out, {"system": "cow", "states": states, "version": meta.get("version"), "sha256": meta.get("sha256"),
+                 "list_end": list_end.isoformat(),
+                 "note": f"states still in the system on the list's last day ({list_end.isoformat()}) are carried "
+                         "on to the end of the panel (system cow+)"}
+
+
+def _codes_between(ccode: int, lo: date, hi: date) -> list[tuple[str | None, date, date]]:
+    """(ISO code, from, to) over ``lo``-``hi``, split where the code of the COW state changes."""
+    from allegiance.errors import UnknownStateError
+
+    spans = codes.COW_SPANS.get(ccode)
+    if not spans:
+        try:
+            return [(codes.cow_to_iso3(ccode), lo, hi)]
+        except UnknownStateError:  # a COW code the crosswalk does not know: no ISO code
+            return [(None, lo, hi)]
+    out = []
+    for iso3, a, b in spans:
+        a = lo if a is None else max(a, lo)
+        b = hi if b is None else min(b - _DAY, hi)
+        if a <= b:
+            out.append((iso3, a, b))
+    return out
