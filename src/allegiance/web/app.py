@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
@@ -45,7 +46,7 @@ from allegiance import (
 )
 from allegiance.errors import AllegianceError, DataError, UnknownIdError, UsageError, edge_of
 from allegiance.web import diagram
-from allegiance.web._store import Held, open_locked
+from allegiance.web._store import AnswerKey, ExtraKey, Held, VotingKey, open_locked
 from allegiance.web.search import SearchIndex
 
 __all__ = ["create_app", "CSP"]
@@ -125,6 +126,12 @@ def _list(text: str | None) -> list[str] | None:
     if text is None or text.strip() == "":
         return None
     return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def _query_key(request: Request) -> tuple[tuple[str, str], ...]:
+    """The query's name-value pairs ordered by name: the same question asked with its parameters in another
+    order is the same page. A name given twice keeps its values' order (the last one counts)."""
+    return tuple(sorted(request.query_params.multi_items(), key=lambda kv: kv[0]))
 
 
 def error_body(exc: AllegianceError) -> tuple[int, dict]:
@@ -230,6 +237,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
     @app.middleware("http")
     async def _headers(request: Request, call_next):
+        t0 = time.perf_counter()
         try:
             response = await call_next(request)
         except Exception:  # the catch-all: never a traceback to the client
@@ -238,6 +246,8 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                                                   "message": "something went wrong on our side"})
         for k, v in SECURITY_HEADERS.items():
             response.headers[k] = v
+        # the server's own time on the request (waiting for the store's lock included), for the load test
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - t0) * 1000:.2f}"
         return response
 
     def _wants_json(request: Request) -> bool:
@@ -293,45 +303,88 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         notes = Notes()
         h = H()
         html = env.get_template(template).render(d=data, notes=notes, request_path=request.url.path,
-                                                 query=dict(request.query_params), **extra,
+                                                 query=dict(_query_key(request)), **extra,
                                                  arrangement_list=h.arrangements["arrangements"],
                                                  state_list=h.states, conflicted=h.conflicted)
         return HTMLResponse(html)
 
+    def data_version() -> tuple | None:
+        """The data store's version (its size and time), a part of every memo key: re-importing the UN votes
+        while the app runs changes it, so nothing computed from the old votes is served after."""
+        path = app.state.data
+        try:
+            st_ = path.stat() if path is not None else None
+        except OSError:
+            return None
+        return (st_.st_size, st_.st_mtime_ns) if st_ is not None else None
+
+    _MISSING = object()
+
+    def memoized(held: Held, key, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept in the store's memo under ``key`` (an exception is raised, never kept)."""
+        with held.lock:
+            value = held.memo.get(key, _MISSING)
+            if value is _MISSING:
+                value = held.memo.put(key, compute())
+            return value
+
     def twin(path: str, template: str, *, summary: str, extra: Callable[[dict], dict] | None = None) -> Callable:
         """Register the decorated function at ``path + '.json'`` (its answer as JSON) and at ``path`` (the same
-        answer rendered by ``template``, with ``extra(answer)`` for what only the page needs)."""
+        answer rendered by ``template``, with ``extra(answer, engine)`` for what only the page needs, its
+        diagrams laid out by ``engine``).
+
+        The store never changes under a running app, so both are kept: the answer (per validated parameters
+        and data-store version, shared by the page and its twin) and the finished page (per path and query).
+        A page asked again is sent from memory without waiting for the store; errors are never kept."""
 
         def register(endpoint: Callable) -> Callable:
             import inspect
 
-            sig = inspect.signature(endpoint)
+            from starlette.concurrency import run_in_threadpool
 
-            async def as_json(**kw) -> SafeJSONResponse:
+            sig = inspect.signature(endpoint)
+            name = endpoint.__name__
+
+            def answer(held: Held, kw: dict, dv) -> tuple[AnswerKey, dict]:
+                key = AnswerKey(name, tuple(sorted(kw.items())), dv)
+                return key, memoized(held, key, lambda: endpoint(**kw))
+
+            def make_json(held: Held, kw: dict, dv) -> bytes:
+                return SafeJSONResponse(answer(held, kw, dv)[1]).body
+
+            def make_html(held: Held, request: Request, kw: dict, dv, engine: str) -> bytes:
+                key, data = answer(held, kw, dv)
+                more = memoized(held, ExtraKey(key, engine), lambda: extra(data, engine)) if extra else {}
+                return page(request, template, data, **more).body
+
+            async def respond(request: Request, kw: dict, make: Callable, cls: type[Response]) -> Response:
                 held = _enter()
                 token = current.set(held)
                 try:
-                    return SafeJSONResponse(await _run(endpoint, kw))
+                    dv = data_version()
+                    # the diagrams' layout engine: dot where the binary is (now), else grandalf
+                    engine = diagram_engine or ("dot" if diagram.engine_available() else "python")
+                    key = (cls.media_type, request.url.path, _query_key(request), dv, engine)
+                    body = held.pages.get(key)
+                    if body is None:
+                        body = await run_in_threadpool(make, held, request, kw, dv, engine)
+                        held.pages.put(key, body)
+                    return Response(body, media_type=cls.media_type)
                 finally:
                     current.reset(token)
                     held.release()
+
+            async def as_json(request: Request, **kw) -> SafeJSONResponse:
+                return await respond(request, kw, lambda held, _r, kw, dv, _e: make_json(held, kw, dv),
+                                     SafeJSONResponse)
 
             async def as_html(request: Request, **kw) -> HTMLResponse:
-                held = _enter()
-                token = current.set(held)
-                try:
-                    data = await _run(endpoint, kw)
-                    more = extra(data) if extra else {}
-                    return page(request, template, data, **more)
-                finally:
-                    current.reset(token)
-                    held.release()
+                return await respond(request, kw, make_html, HTMLResponse)
 
             params = list(sig.parameters.values())
-            as_json.__signature__ = sig.replace(parameters=params)
             req = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
+            as_json.__signature__ = sig.replace(parameters=[req, *params])
             as_html.__signature__ = sig.replace(parameters=[req, *params])
-            name = endpoint.__name__
             as_json.__name__, as_html.__name__ = f"{name}_json", f"{name}_html"
             app.add_api_route(path + ".json", as_json, methods=["GET"], response_class=SafeJSONResponse,
                               responses=ERRORS, summary=summary + " (JSON)", tags=["json"],
@@ -341,11 +394,6 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
             return endpoint
 
         return register
-
-    async def _run(endpoint, kw):
-        from starlette.concurrency import run_in_threadpool
-
-        return await run_in_threadpool(endpoint, **kw)
 
     Q = lambda desc, **k: Query(None, max_length=MAX_PARAM, description=desc, **k)  # noqa: E731
     DAY = lambda desc, **k: Query(k.pop("default", None), pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$",  # noqa: E731
@@ -368,31 +416,26 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
     # ------------------------------------------------------------------------------------ states
 
-    def _state_extra(data: dict) -> dict:
+    def _state_extra(data: dict, engine: str) -> dict:
         from allegiance.web.chart import alignment_chart_svg, posture_chart_svg
 
         voting = data.get("voting")
         return {"brief_html": _brief_html(data["brief"]), "posture_svg": Markup(posture_chart_svg(data["changes"])),
                 "voting_svg": Markup(alignment_chart_svg(voting)) if voting else None}
 
-    voting_cache: dict[tuple, dict | None] = {}
-
     def _voting(ds, state: str, first: int, last: int) -> dict | None:
-        """``alignment`` for the state page, kept per data-store version (the file's size and time), state and
-        years: the same page asked again, or on another day of the same year, does not recompute it."""
+        """``alignment`` for the state page, kept per data-store version, state and years: the same page on
+        another day of the same year does not recompute it. None where the votes do not cover them."""
         from allegiance.measure.alignment import alignment
 
-        st_ = app.state.data.stat()
-        key = (st_.st_size, st_.st_mtime_ns, state, first, last)
-        if key not in voting_cache:
+        def compute() -> dict | None:
             try:
-                voting_cache[key] = alignment(ds, H().store, state, ["RUS", "eu", "nam"], start=first, end=last,
-                                              measure="agree", by="year")
+                return alignment(ds, H().store, state, ["RUS", "eu", "nam"], start=first, end=last,
+                                 measure="agree", by="year")
             except (DataError, UsageError):  # the imported votes do not cover this state or these years
-                voting_cache[key] = None
-            if len(voting_cache) > 1024:  # bounded: forget the oldest
-                voting_cache.pop(next(iter(voting_cache)))
-        return voting_cache[key]
+                return None
+
+        return memoized(H(), VotingKey(state, first, last, data_version()), compute)
 
     def _voting_data():
         """The measure layer's data store, read-only, when UN votes are imported there; else None."""
@@ -439,7 +482,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
     # ------------------------------------------------------------------------------------ arrangements
 
-    def _arr_extra(data: dict) -> dict:
+    def _arr_extra(data: dict, engine: str) -> dict:
         if not data["mode"]:
             return {"svg": None}
         bodies = data["vetoes"].get("bodies", [])
@@ -447,7 +490,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         if not g.nodes:  # e.g. a treaty regime with neither bodies nor forces: nothing to draw
             return {"svg": None}
         label = f"Command diagram of {data['arrangement']['name']} in {data['mode']}"
-        return {"svg": Markup(diagram.render_svg(g, engine=diagram_engine, label=label))}
+        return {"svg": Markup(diagram.render_svg(g, engine=engine, label=label))}
 
     @twin("/arrangements/{aid}", "arrangement.html",
           summary="An arrangement at a date and in a readiness mode: diagram, command chains, decision rules, "
@@ -456,10 +499,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                     as_of: str | None = DAY("the day; default: the date it is described as of")) -> dict:
         day = _day(as_of, "as_of")
         mode = mode or None
-        key = (aid, mode, day)
         with H().lock:
-            if key in H().answers:  # the store is read-only: an answer never changes (some take seconds)
-                return H().answers[key]
             rules = H().rules
             entry = next((a for a in H().arrangements["arrangements"] if a["id"] == aid), None)
             if entry is None:
@@ -478,10 +518,8 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                     pw[b] = power(rules, b, arrangement=aid, as_of=day)
                 except AllegianceError as exc:
                     pw[b] = {"error": error_body(exc)[1]}
-            out = {"arrangement": entry, "mode": mode, "as_of": ve["as_of"], "as_of_basis": ve["as_of_basis"],
-                   "command": command, "vetoes": ve, "power": pw}
-            H().remember(key, out)
-            return out
+            return {"arrangement": entry, "mode": mode, "as_of": ve["as_of"], "as_of_basis": ve["as_of_basis"],
+                    "command": command, "vetoes": ve, "power": pw}
 
     @twin("/arrangements", "arrangements.html", summary="The arrangements the rules engine knows")
     def arrangements_index() -> dict:
