@@ -59,20 +59,23 @@ def test_errors_are_never_kept(web_app, client):
     assert not any("NOWHERE" in str(k) or "no-such-action" in str(k) for k in held.pages._items)
 
 
-def test_a_new_data_store_version_is_a_new_key(web_app, client, tmp_path, monkeypatch):
+def test_a_new_data_store_version_is_a_new_key(web_app, client, tmp_path):
     """Re-importing the UN votes while the app runs changes the data store's size and time: nothing worked out
     from the old votes is served after (here a page that does not read them, keyed the same way)."""
     votes = tmp_path / "data.duckdb"
     votes.write_bytes(b"one")
-    monkeypatch.setattr(web_app.state, "data", votes)
-    held = web_app.state.held
-    client.get("/conflicts.json")
-    misses = held.pages.misses
-    client.get("/conflicts.json")
-    assert held.pages.misses == misses
-    votes.write_bytes(b"two, longer")
-    client.get("/conflicts.json")
-    assert held.pages.misses == misses + 1
+    held, was = web_app.state.held, web_app.state.data
+    web_app.state.data = votes
+    try:
+        client.get("/conflicts.json")
+        misses = held.pages.misses
+        client.get("/conflicts.json")
+        assert held.pages.misses == misses
+        votes.write_bytes(b"two, longer")
+        client.get("/conflicts.json")
+        assert held.pages.misses == misses + 1
+    finally:
+        web_app.state.data = was
 
 
 def test_server_timing_reports_the_servers_own_time(client):
