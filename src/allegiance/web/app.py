@@ -354,7 +354,15 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
             def make_html(held: Held, request: Request, kw: dict, dv, engine: str) -> bytes:
                 key, data = answer(held, kw, dv)
-                more = memoized(held, ExtraKey(key, engine), lambda: extra(data, engine)) if extra else {}
+                more = {}
+                if extra:  # diagrams and charts read only the answer: drawn without holding the store's lock
+                    xkey = ExtraKey(key, engine)
+                    with held.lock:
+                        more = held.memo.get(xkey, _MISSING)
+                    if more is _MISSING:
+                        more = extra(data, engine)
+                        with held.lock:
+                            held.memo.put(xkey, more)
                 return page(request, template, data, **more).body
 
             async def respond(request: Request, kw: dict, make: Callable, cls: type[Response]) -> Response:
