@@ -256,3 +256,26 @@ def test_the_state_page_charts_un_voting_when_votes_are_imported(tmp_path):
     bare = TestClient(create_app(cache=tmp_path / "cache-2"))  # one process, one configuration per file
     assert bare.get("/states/BLR.json?as_of=2020-07-01").json()["voting"] is None
     assert 'id="voting-h"' not in bare.get("/states/BLR?as_of=2020-07-01").text
+
+
+def test_eu_council_page_counts_its_coalitions_and_says_it_does_not_list_them(client, lib_rules):
+    """27 states under a double majority: millions of minimal winning coalitions. The page answers in about a
+    second (it took 20 s to find that there were more than 10,000), gives their exact number, and says they
+    are not listed; the twin's vetoes are the library's."""
+    import time
+
+    t = time.perf_counter()
+    js = get_ok(client, "/arrangements/eu-council-qmv.json").json()
+    assert time.perf_counter() - t < 10
+    assert js["vetoes"] == plain(vetoes(lib_rules, "eu-council-qmv"))
+    row = js["vetoes"]["actions"][0]
+    assert row["minimal_winning_coalitions"] == [] and row["minimal_winning_coalitions_count"] is None
+    (counted,) = js["coalitions_counted"]
+    assert counted["action"] == row["action"] and counted["minimal_winning_coalitions_count"] > 10_000
+    html = get_ok(client, "/arrangements/eu-council-qmv").text
+    assert f"Too many to list: {counted['minimal_winning_coalitions_count']:,} in all" in html
+    can_page = get_ok(client, "/can?action=adopt-act-by-qmv&in=eu-council-qmv").text
+    assert "Too many to list: more than 10,000" in can_page and "<p>none</p>" not in can_page
+    # an arrangement with few coalitions still lists them all, and has nothing to count
+    us = get_ok(client, "/arrangements/union-state.json?mode=threatened-period").json()
+    assert us["coalitions_counted"] == []

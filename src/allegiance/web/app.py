@@ -527,7 +527,24 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                 except AllegianceError as exc:
                     pw[b] = {"error": error_body(exc)[1]}
             return {"arrangement": entry, "mode": mode, "as_of": ve["as_of"], "as_of_basis": ve["as_of_basis"],
-                    "command": command, "vetoes": ve, "power": pw}
+                    "command": command, "vetoes": ve, "power": pw, "coalitions_counted": _counted(rules, aid, ve)}
+
+    def _counted(rules, aid: str, ve: dict) -> list[dict]:
+        """How many minimal winning coalitions each action has where ``vetoes`` has too many to list (it gives
+        no count past 10,000: the EU Council's qualified majority has millions), counted exactly on the
+        diagram of the minimal coalitions without listing them (Game.count_minimal_winning)."""
+        from allegiance.rules.requirements import action_func
+        from allegiance.rules.rulebook import Ctx, find_action
+
+        arr = rules.arrangement(aid)
+        day = date.fromisoformat(ve["as_of"])
+        out = []
+        for row in ve["actions"]:
+            if row["possible"] and row["minimal_winning_coalitions_count"] is None:
+                f = action_func(rules, Ctx(arr, day, row["mode"], True), find_action(arr, row["action"]))
+                out.append({"action": row["action"], "mode": row["mode"],
+                            "minimal_winning_coalitions_count": rules.game(arr).count_minimal_winning(f)})
+        return out
 
     @twin("/arrangements", "arrangements.html", summary="The arrangements the rules engine knows")
     def arrangements_index() -> dict:
