@@ -4,6 +4,7 @@ version; errors never kept; the server's own time on each request in a Server-Ti
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from allegiance.web._store import Pages
 
@@ -82,3 +83,38 @@ def test_server_timing_reports_the_servers_own_time(client):
     for url in ("/", "/states/BLR?as_of=2020-07-01", "/nowhere", "/can.json?action=x"):
         m = re.fullmatch(r"app;dur=(\d+\.\d\d)", client.get(url).headers["server-timing"])
         assert m and float(m.group(1)) >= 0
+
+
+def test_a_page_made_while_ideal_points_were_estimated_is_made_again_once_they_are(tmp_path):
+    """The estimate runs in the background: meanwhile the state page says so, and that page is not what is
+    sent once the estimate is done (the estimate's state is part of the data store's version)."""
+    from fastapi.testclient import TestClient
+
+    from allegiance.measure.data.importer import import_dataset
+    from allegiance.measure.data.store import open_data
+    from allegiance.web import create_app
+    from allegiance.web._ideal import ESTIMATING
+
+    fix = Path(__file__).resolve().parents[1] / "fixtures" / "measure"
+    path = tmp_path / "data.duckdb"
+    with open_data(path, read_only=False) as ds:
+        for kind in ("un_roll_calls", "un_votes", "un_roll_call_issues"):
+            import_dataset(ds, kind, fix / f"fx_{kind}.csv")
+    app = create_app(data=path, cache=tmp_path / "cache")
+    real = app.state.ideal
+    real.wait(120)
+
+    class Running:
+        def get(self, path, version):
+            return ESTIMATING, None, None
+
+    client = TestClient(app)
+    app.state.ideal = Running()
+    twin = client.get("/states/BLR.json?as_of=2020-07-01").json()
+    assert twin["ideal"] is None and twin["ideal_status"] == "estimating"
+    assert 'id="ideal-pending"' in client.get("/states/BLR?as_of=2020-07-01").text
+    app.state.ideal = real
+    assert client.get("/states/BLR.json?as_of=2020-07-01").json()["ideal_status"] == "ready"
+    page = client.get("/states/BLR?as_of=2020-07-01").text
+    assert 'id="ideal-chart"' in page and 'id="ideal-pending"' not in page
+    app.state.close()

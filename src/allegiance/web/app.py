@@ -46,6 +46,7 @@ from allegiance import (
 )
 from allegiance.errors import AllegianceError, DataError, UnknownIdError, UsageError, edge_of
 from allegiance.web import diagram
+from allegiance.web._ideal import READY, IdealEstimates
 from allegiance.web._store import AnswerKey, ExtraKey, Held, VotingKey, open_locked
 from allegiance.web.search import SearchIndex
 
@@ -208,6 +209,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.held = _prepare(Held(open_locked(store_path=store_path, kb=kb, cache=cache)))
     app.state.data = Path(data) if data is not None else None  # imported UN votes, for the state pages
+    app.state.ideal = IdealEstimates()  # their ideal points, estimated in the background
     current: ContextVar[Held | None] = ContextVar("held", default=None)
 
     def H() -> Held:  # noqa: N802 -- the snapshot this request started on
@@ -308,15 +310,23 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                                                  state_list=h.states, conflicted=h.conflicted)
         return HTMLResponse(html)
 
-    def data_version() -> tuple | None:
-        """The data store's version (its size and time), a part of every memo key: re-importing the UN votes
-        while the app runs changes it, so nothing computed from the old votes is served after."""
+    def file_version() -> tuple | None:
+        """The data store file's size and time (None: no data store)."""
         path = app.state.data
         try:
             st_ = path.stat() if path is not None else None
         except OSError:
             return None
         return (st_.st_size, st_.st_mtime_ns) if st_ is not None else None
+
+    def data_version() -> tuple | None:
+        """The data store's version (its size and time, and whether its ideal points are estimated yet), a part
+        of every memo key: re-importing the UN votes while the app runs changes it, so nothing computed from
+        the old votes is served after, and a page made while the estimate ran is made again once it is done."""
+        fv = file_version()
+        return None if fv is None else (*fv, app.state.ideal.get(app.state.data, fv)[0])
+
+    data_version()  # starts estimating the ideal points, where UN votes are imported, as the app starts
 
     _MISSING = object()
 
@@ -425,11 +435,12 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     # ------------------------------------------------------------------------------------ states
 
     def _state_extra(data: dict, engine: str) -> dict:
-        from allegiance.web.chart import alignment_chart_svg, posture_chart_svg
+        from allegiance.web.chart import alignment_chart_svg, ideal_chart_svg, posture_chart_svg
 
-        voting = data.get("voting")
+        voting, ideal = data.get("voting"), data.get("ideal")
         return {"brief_html": _brief_html(data["brief"]), "posture_svg": Markup(posture_chart_svg(data["changes"])),
-                "voting_svg": Markup(alignment_chart_svg(voting)) if voting else None}
+                "voting_svg": Markup(alignment_chart_svg(voting)) if voting else None,
+                "ideal_svg": Markup(ideal_chart_svg(ideal)) if ideal else None}
 
     def _voting(ds, state: str, first: int, last: int) -> dict | None:
         """``alignment`` for the state page, kept per data-store version, state and years: the same page on
@@ -444,6 +455,25 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                 return None
 
         return memoized(H(), VotingKey(state, first, last, data_version()), compute)
+
+    def _ideal(code: str, day: date) -> tuple[dict | None, str]:
+        """The state's ideal-point path (``allegiance ideal CODE --json``) over the sessions of whole years up
+        to ``day`` (session 1 is 1946), from the estimate over every imported session; and a word on it:
+        "ready", "estimating" (the estimate is still running), or why there is none."""
+        from allegiance.errors import UnknownStateError, VoteInputError
+        from allegiance.measure.ideal import ideal_command
+
+        fv = file_version()
+        state_, result, reason = app.state.ideal.get(app.state.data, fv)
+        if state_ != READY:
+            return None, reason or state_
+        last = (day.year if (day.month, day.day) == (12, 31) else day.year - 1) - 1945
+        if last < 1:
+            return None, f"no General Assembly session ended before {day.isoformat()}"
+        try:
+            return ideal_command([code], last=last, result=result), READY
+        except (UnknownStateError, VoteInputError, UsageError):
+            return None, f"no votes by {code} in the imported sessions up to {last}"
 
     def _voting_data():
         """The measure layer's data store, read-only, when UN votes are imported there; else None."""
@@ -477,9 +507,11 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                     # over whole years up to the day asked (a year's later votes are not yet cast on that day)
                     last = day.year if (day.month, day.day) == (12, 31) else day.year - 1
                     voting = _voting(ds, st["state"], start.year, last) if last >= start.year else None
+                ideal, ideal_status = _ideal(st["state"], day)
                 return {"status": st, "timeline": timeline(H().store, st["state"]),
                         "brief": assess(H().store, st["state"], as_of=day, data=ds),
-                        "changes": changes(H().store, st["state"], start=start, end=day), "voting": voting}
+                        "changes": changes(H().store, st["state"], start=start, end=day), "voting": voting,
+                        "ideal": ideal, "ideal_status": ideal_status}
             finally:
                 if ds is not None:
                     ds.close()
