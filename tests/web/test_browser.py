@@ -167,7 +167,7 @@ CRAWL = ["/", "/states", "/states/BLR?as_of=2020-07-01", "/arrangements", "/arra
 
 def test_crawl_every_template_without_errors_or_csp_violations(page, base_url):
     problems = {}
-    for path in CRAWL:
+    for i, path in enumerate(CRAWL):
         page.watch.errors.clear()
         resp = page.goto(base_url + path)
         assert resp.status == (400 if "not-a-day" in path else 200), path
@@ -177,7 +177,7 @@ def test_crawl_every_template_without_errors_or_csp_violations(page, base_url):
         if errs or csp:
             problems[path] = errs + csp
         name = path.strip("/").replace("/", "_").split("?")[0] or "home"
-        shot(page, f"crawl-{name}")
+        shot(page, f"crawl-{i:02d}-{name}")
     assert problems == {}
 
 

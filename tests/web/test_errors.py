@@ -121,3 +121,12 @@ def test_unexpected_errors_get_a_generic_page(web_app, monkeypatch, caplog):
         assert j.status_code == 500 and j.json() == {"error": "InternalError", "status": 500,
                                                      "message": "something went wrong on our side"}
     assert "secret internals" in caplog.text  # logged for the operator
+
+
+def test_a_day_in_the_wrong_form_says_how_to_write_one(client):
+    """Not the validator's regular expression: what a day looks like, with an example."""
+    body = check_error(client.get("/states/BLR.json?as_of=not-a-day"), 400).json()
+    assert body["error"] == "DateError" and body["field"] == "as_of" and body["value"] == "not-a-day"
+    assert body["allowed"] == "a day, YYYY-MM-DD" and "e.g. 2020-07-01" in body["message"]
+    page = check_error(client.get("/timeline?state=BLR&from=1.1.2020"), 400).text
+    assert "is not a day; give it as YYYY-MM-DD" in page and "[0-9]" not in page

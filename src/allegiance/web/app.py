@@ -44,7 +44,7 @@ from allegiance import (
     vetoes,
     who_commands,
 )
-from allegiance.errors import AllegianceError, DataError, UnknownIdError, UsageError, edge_of
+from allegiance.errors import AllegianceError, DataError, DateError, UnknownIdError, UsageError, edge_of
 from allegiance.web import diagram
 from allegiance.web._ideal import READY, IdealEstimates
 from allegiance.web._store import AnswerKey, ExtraKey, Held, VotingKey, open_locked
@@ -70,6 +70,8 @@ PARAM_OF_FIELD = {"arrangement": "in", "start": "from", "end": "to", "prop": "pr
                   "states": "state"}
 
 MAX_PARAM = 200
+#: What a day parameter must look like (empty: not given); parse_day then checks that it is a real day.
+DAY_PATTERN = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
 Mode = Literal["peacetime", "threatened-period", "wartime", ""]  # "": not given (a form's blank choice)
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,120}$"
 
@@ -275,10 +277,14 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         field = loc[-1] if loc else None
         value = first.get("input")
         value = value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
-        err = UsageError(f"{field or 'parameter'}: {first.get('msg', 'invalid')}", field=field,
-                         value=value if isinstance(value, str) and len(value) <= 80 else
-                         (value[:79] + "\u2026" if isinstance(value, str) else value),
-                         allowed=first.get("msg"))
+        shown = (value if isinstance(value, str) and len(value) <= 80 else
+                 (value[:79] + "\u2026" if isinstance(value, str) else value))
+        if first.get("type") == "string_pattern_mismatch" and (first.get("ctx") or {}).get("pattern") == DAY_PATTERN:
+            err = DateError(f"{field}: {shown!r} is not a day; give it as YYYY-MM-DD, e.g. 2020-07-01", field=field,
+                            value=shown, allowed="a day, YYYY-MM-DD")
+        else:
+            err = UsageError(f"{field or 'parameter'}: {first.get('msg', 'invalid')}", field=field, value=shown,
+                             allowed=first.get("msg"))
         code, body = error_body(err)
         return _page_error(request, code, body)
 
@@ -414,7 +420,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         return register
 
     Q = lambda desc, **k: Query(None, max_length=MAX_PARAM, description=desc, **k)  # noqa: E731
-    DAY = lambda desc, **k: Query(k.pop("default", None), pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$",  # noqa: E731
+    DAY = lambda desc, **k: Query(k.pop("default", None), pattern=DAY_PATTERN,  # noqa: E731
                                   description=desc + " (YYYY-MM-DD; empty: not given)", **k)
 
     # ------------------------------------------------------------------------------------ home, search

@@ -75,9 +75,10 @@ def ideal_chart_svg(result: dict[str, Any]) -> str:
     from allegiance.report.charts import ideal_chart
 
     name = ", ".join(result["states"])
+    sessions = [r["session"] for r in result["rows"]]
     chart = ideal_chart(result["rows"], level=result["model"].get("level", 0.95),
-                        title=f"Ideal point of {name} from UN General Assembly votes, sessions {result['from']}-"
-                              f"{result['to']}")
+                        title=f"Ideal point of {name} from UN General Assembly votes, sessions "
+                              f"{min(sessions, default='-')}-{max(sessions, default='-')}")
     svg = vlc.vegalite_to_svg(chart.to_dict())
     return sanitize_svg(svg, label=f"Ideal point of {name} by UN General Assembly session, with its "
                                    f"{round(result['model'].get('level', 0.95) * 100)}% band")
