@@ -344,6 +344,27 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                 value = held.memo.put(key, compute())
             return value
 
+    async def respond(request: Request, make: Callable[[Held, Any, str], bytes], cls: type[Response]) -> Response:
+        """The response to ``request``: from the store's kept pages, or ``make(held, data_version, engine)``'s
+        body (run in a worker thread), kept when it is made (an exception propagates, and nothing is kept)."""
+        from starlette.concurrency import run_in_threadpool
+
+        held = _enter()
+        token = current.set(held)
+        try:
+            dv = data_version()
+            # the diagrams' layout engine: dot where the binary is (now), else grandalf
+            engine = diagram_engine or ("dot" if diagram.engine_available() else "python")
+            key = (cls.media_type, request.url.path, _query_key(request), dv, engine)
+            body = held.pages.get(key)
+            if body is None:
+                body = await run_in_threadpool(make, held, dv, engine)
+                held.pages.put(key, body)
+            return Response(body, media_type=cls.media_type)
+        finally:
+            current.reset(token)
+            held.release()
+
     def twin(path: str, template: str, *, summary: str, extra: Callable[[dict], dict] | None = None) -> Callable:
         """Register the decorated function at ``path + '.json'`` (its answer as JSON) and at ``path`` (the same
         answer rendered by ``template``, with ``extra(answer, engine)`` for what only the page needs, its
@@ -355,8 +376,6 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
         def register(endpoint: Callable) -> Callable:
             import inspect
-
-            from starlette.concurrency import run_in_threadpool
 
             sig = inspect.signature(endpoint)
             name = endpoint.__name__
@@ -381,29 +400,12 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                             held.memo.put(xkey, more)
                 return page(request, template, data, **more).body
 
-            async def respond(request: Request, kw: dict, make: Callable, cls: type[Response]) -> Response:
-                held = _enter()
-                token = current.set(held)
-                try:
-                    dv = data_version()
-                    # the diagrams' layout engine: dot where the binary is (now), else grandalf
-                    engine = diagram_engine or ("dot" if diagram.engine_available() else "python")
-                    key = (cls.media_type, request.url.path, _query_key(request), dv, engine)
-                    body = held.pages.get(key)
-                    if body is None:
-                        body = await run_in_threadpool(make, held, request, kw, dv, engine)
-                        held.pages.put(key, body)
-                    return Response(body, media_type=cls.media_type)
-                finally:
-                    current.reset(token)
-                    held.release()
-
             async def as_json(request: Request, **kw) -> SafeJSONResponse:
-                return await respond(request, kw, lambda held, _r, kw, dv, _e: make_json(held, kw, dv),
-                                     SafeJSONResponse)
+                return await respond(request, lambda held, dv, _e: make_json(held, kw, dv), SafeJSONResponse)
 
             async def as_html(request: Request, **kw) -> HTMLResponse:
-                return await respond(request, kw, make_html, HTMLResponse)
+                return await respond(request, lambda held, dv, engine: make_html(held, request, kw, dv, engine),
+                                     HTMLResponse)
 
             params = list(sig.parameters.values())
             req = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
@@ -434,9 +436,9 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         return {"q": q, "terms": terms(q or ""), "count": len(results), "results": results}
 
     @app.get("/", response_class=HTMLResponse, summary="Home", tags=["pages"], responses=ERRORS_HTML)
-    def home(request: Request) -> HTMLResponse:
-        return page(request, "home.html", {"arrangements": H().arrangements["arrangements"],
-                                           "states": H().states})
+    async def home(request: Request) -> HTMLResponse:
+        return await respond(request, lambda held, _d, _e: page(request, "home.html", {
+            "arrangements": held.arrangements["arrangements"], "states": held.states}).body, HTMLResponse)
 
     # ------------------------------------------------------------------------------------ states
 
@@ -523,8 +525,9 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                     ds.close()
 
     @app.get("/states", response_class=HTMLResponse, summary="States", tags=["pages"], responses=ERRORS_HTML)
-    def states(request: Request) -> HTMLResponse:
-        return page(request, "states.html", {"states": H().states})
+    async def states(request: Request) -> HTMLResponse:
+        return await respond(request, lambda held, _d, _e: page(request, "states.html",
+                                                                 {"states": held.states}).body, HTMLResponse)
 
     # ------------------------------------------------------------------------------------ arrangements
 
