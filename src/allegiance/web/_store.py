@@ -134,7 +134,7 @@ class Held:
         self.store = store
         self.lock = threading.RLock()
         self._rules = None
-        self.memo = Memo(size=256)
+        self.memo = Memo(size=32)  # per kind of key; a state page's answer and charts are ~3 MB in memory
         self.pages = Pages()
         self._users = 0
         self._retired = False
