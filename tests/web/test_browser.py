@@ -162,12 +162,12 @@ CRAWL = ["/", "/states", "/states/BLR?as_of=2020-07-01", "/arrangements", "/arra
          "/verify?in=union-state&property=no-foreign-forces-without-blr-consent",
          "/diff?a=union-state&b=sidorov-armenia-model&state=BLR", "/timeline?state=BLR&from=2014-01-01",
          "/sources", "/sources/sivitsky-2020", "/conflicts", "/statements/blr-independence-1990",
-         "/search?q=neutral", "/states/BLR?as_of=not-a-day"]
+         "/search?q=neutral", "/states/BLR?as_of=not-a-day", "/arrangements/eu-council-qmv"]
 
 
 def test_crawl_every_template_without_errors_or_csp_violations(page, base_url):
     problems = {}
-    for path in CRAWL:
+    for i, path in enumerate(CRAWL):
         page.watch.errors.clear()
         resp = page.goto(base_url + path)
         assert resp.status == (400 if "not-a-day" in path else 200), path
@@ -177,7 +177,7 @@ def test_crawl_every_template_without_errors_or_csp_violations(page, base_url):
         if errs or csp:
             problems[path] = errs + csp
         name = path.strip("/").replace("/", "_").split("?")[0] or "home"
-        shot(page, f"crawl-{name}")
+        shot(page, f"crawl-{i:02d}-{name}")
     assert problems == {}
 
 
@@ -199,3 +199,39 @@ def test_accessibility_axe(browser, base_url):
         ctx.close()
     (ARTIFACTS / "axe.json").write_text(json.dumps(bad, indent=1))
     assert bad == {}
+
+
+def test_state_page_with_votes_charts_voting_and_the_ideal_point_path(browser, tmp_path_factory):
+    """With UN votes imported: the voting and ideal-point charts render with no console error, no CSP
+    violation and no serious accessibility violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from allegiance.measure.data.importer import import_dataset
+    from allegiance.measure.data.store import open_data
+    from allegiance.web import create_app
+    from allegiance.web._server import serving
+
+    tmp = tmp_path_factory.mktemp("votes")
+    fix = Path(__file__).resolve().parents[1] / "fixtures" / "measure"
+    path = tmp / "data.duckdb"
+    with open_data(path, read_only=False) as ds:
+        for kind in ("un_roll_calls", "un_votes", "un_roll_call_issues"):
+            import_dataset(ds, kind, fix / f"fx_{kind}.csv")
+    app = create_app(data=path, cache=tmp / "cache")
+    app.state.ideal.wait(120)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    watch = Watch(pg)
+    try:
+        with serving(app) as url:
+            assert pg.goto(url + "/states/BLR?as_of=2020-07-01").status == 200
+            assert pg.locator("#ideal-chart svg").count() == 1 and pg.locator("#voting-chart svg").count() == 1
+            pg.locator("#ideal-chart").screenshot(path=str(ARTIFACTS / "state-BLR-ideal-chart.png"))
+            pg.locator("#voting-chart").screenshot(path=str(ARTIFACTS / "state-BLR-voting-chart.png"))
+            assert watch.errors == [] and watch.csp(pg) == []
+            result = Axe().run(pg)
+            serious = [v["id"] for v in result.response["violations"] if v.get("impact") in ("serious", "critical")]
+            assert serious == []
+    finally:
+        ctx.close()
+        app.state.close()

@@ -41,8 +41,6 @@ def test_both_engines_render_every_node(lib_rules, engine):
 
 def every_arrangement_page(c):
     for a in c.get("/arrangements.json").json()["arrangements"]:
-        if a["id"] == "eu-council-qmv":
-            continue  # its coalitions take 20 s to list (test_routes covers the JSON side); no forces to draw
         for mode in a["modes"]:
             page = c.get(f"/arrangements/{a['id']}", params={"mode": mode})
             assert page.status_code == 200, (a["id"], mode)

@@ -42,7 +42,8 @@ def test_state_profile_and_twin(client, shipped_store):
                         "timeline": timeline(shipped_store, "BLR"),
                         "brief": assess(shipped_store, "BLR", as_of=D),
                         "changes": changes(shipped_store, "BLR", start=date(1990, 1, 1), end=D),
-                        "voting": None})  # no votes imported for this app: test_..._un_voting_... has them
+                        "voting": None,  # no votes imported for this app: test_..._un_voting_... has them
+                        "ideal": None, "ideal_status": "no data store of UN votes"})
     html = get_ok(client, "/states/BLR?as_of=2020-07-01").text
     assert "Belarus" in html and "2020-07-01" in html
     for label in js["status"]["holding"]:
@@ -250,6 +251,25 @@ def test_the_state_page_charts_un_voting_when_votes_are_imported(tmp_path):
     assert any(p["value"] is not None for p in voting["series"][0]["points"])
     page = client.get("/states/BLR?as_of=2020-07-01").text
     assert 'id="voting-h"' in page and 'id="voting-chart"' in page and "<svg" in page
+    # the ideal-point path: estimated in the background (the page says so meanwhile), then charted
+    app = client.app
+    app.state.ideal.wait(120)
+    twin = client.get("/states/BLR.json?as_of=2020-07-01").json()
+    assert twin["ideal_status"] == "ready"
+    from allegiance.measure.ideal import ideal_command
+    from tests.web.test_schemas import check
+
+    check("ideal", twin["ideal"])
+    (_, estimate, _) = app.state.ideal.get(path, (path.stat().st_size, path.stat().st_mtime_ns))
+    expected = plain(ideal_command(["BLR"], last=2019 - 1945, result=estimate))
+    assert {k: v for k, v in twin["ideal"].items() if k != "model"} == {k: v for k, v in expected.items()
+                                                                        if k != "model"}
+    assert twin["ideal"]["rows"] and all(r["state"] == "BLR" and r["session"] <= 74 for r in twin["ideal"]["rows"])
+    page = client.get("/states/BLR?as_of=2020-07-01").text
+    assert 'id="ideal-h"' in page and 'id="ideal-chart"' in page and 'aria-label="Ideal point of BLR' in page
+    assert 'id="ideal-pending"' not in page
+    early = client.get("/states/BLR.json?as_of=1990-06-01").json()["ideal"]  # sessions to 44 (1989) only
+    assert [r["session"] for r in early["rows"]] == [1] and early["to"] == 44
     # a day in the first year of coverage has no whole year of votes before it: no section, not an error
     early = client.get("/states/BLR.json?as_of=1990-07-01")
     assert early.status_code == 200 and early.json()["voting"] is None
@@ -257,3 +277,27 @@ def test_the_state_page_charts_un_voting_when_votes_are_imported(tmp_path):
     bare = TestClient(create_app(cache=tmp_path / "cache-2"))  # one process, one configuration per file
     assert bare.get("/states/BLR.json?as_of=2020-07-01").json()["voting"] is None
     assert 'id="voting-h"' not in bare.get("/states/BLR?as_of=2020-07-01").text
+    assert 'id="ideal-h"' not in bare.get("/states/BLR?as_of=2020-07-01").text
+
+
+def test_eu_council_page_counts_its_coalitions_and_says_it_does_not_list_them(client, lib_rules):
+    """27 states under a double majority: millions of minimal winning coalitions. The page answers in about a
+    second (it took 20 s to find that there were more than 10,000), gives their exact number, and says they
+    are not listed; the twin's vetoes are the library's."""
+    import time
+
+    t = time.perf_counter()
+    js = get_ok(client, "/arrangements/eu-council-qmv.json").json()
+    assert time.perf_counter() - t < 10
+    assert js["vetoes"] == plain(vetoes(lib_rules, "eu-council-qmv"))
+    row = js["vetoes"]["actions"][0]
+    assert row["minimal_winning_coalitions"] == [] and row["minimal_winning_coalitions_count"] is None
+    (counted,) = js["coalitions_counted"]
+    assert counted["action"] == row["action"] and counted["minimal_winning_coalitions_count"] > 10_000
+    html = get_ok(client, "/arrangements/eu-council-qmv").text
+    assert f"Too many to list: {counted['minimal_winning_coalitions_count']:,} in all" in html
+    can_page = get_ok(client, "/can?action=adopt-act-by-qmv&in=eu-council-qmv").text
+    assert "Too many to list: more than 10,000" in can_page and "<p>none</p>" not in can_page
+    # an arrangement with few coalitions still lists them all, and has nothing to count
+    us = get_ok(client, "/arrangements/union-state.json?mode=threatened-period").json()
+    assert us["coalitions_counted"] == []

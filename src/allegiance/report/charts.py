@@ -12,7 +12,7 @@ from typing import Any
 
 from allegiance.errors import DataError, UsageError, VoteInputError, shorten
 
-__all__ = ["alignment_chart", "save_chart", "plot_ideal_points", "ideal_with_plot", "FORMATS"]
+__all__ = ["alignment_chart", "ideal_chart", "save_chart", "plot_ideal_points", "ideal_with_plot", "FORMATS"]
 
 #: File extensions a chart can be written as.
 FORMATS = (".png", ".svg", ".html")
@@ -95,15 +95,13 @@ def _check_plot_path(path: Path | str) -> Path:
     return p
 
 
-def plot_ideal_points(rows: list[dict], path: Path | str, *, level: float = 0.95,
-                      title: str | None = None) -> Path:
-    """Draw each state's ideal point over sessions, with its band, to ``path`` (.png, .svg or .html).
+def ideal_chart(rows: list[dict], *, level: float = 0.95, title: str | None = None):
+    """An Altair chart of ideal points: each state's path over sessions, with its band.
 
-    ``rows`` are ``ideal_command``'s (or ``IdealPoints.rows()``). Returns the path written.
+    ``rows`` are ``ideal_command``'s (or ``IdealPoints.rows()``).
     """
     import altair as alt
 
-    p = _check_plot_path(path)
     if not rows:
         raise VoteInputError("plot: no rows to draw")
     data = alt.Data(values=[dict(r) for r in rows])
@@ -119,10 +117,20 @@ def plot_ideal_points(rows: list[dict], path: Path | str, *, level: float = 0.95
         y="ideal_point:Q",
         tooltip=["state:N", "session:Q", "ideal_point:Q", "lo:Q", "hi:Q", "n_votes:Q"],
     )
-    chart = (band + line).properties(
+    return (band + line).properties(
         width=640, height=320,
         title=title or "Ideal points from UN General Assembly votes",
     )
+
+
+def plot_ideal_points(rows: list[dict], path: Path | str, *, level: float = 0.95,
+                      title: str | None = None) -> Path:
+    """Draw each state's ideal point over sessions, with its band, to ``path`` (.png, .svg or .html).
+
+    ``rows`` are ``ideal_command``'s (or ``IdealPoints.rows()``). Returns the path written.
+    """
+    p = _check_plot_path(path)
+    chart = ideal_chart(rows, level=level, title=title)
     p.parent.mkdir(parents=True, exist_ok=True)
     _save(chart, p, p.suffix.lower())
     return p

@@ -129,17 +129,88 @@ class Game:
         return {self.player_of[v] for v in self.bdd.support(u)}
 
     def minimal_winning(self, u, limit: int = 1000) -> list[frozenset[str]]:
-        """Minimal winning coalitions of a monotone function, exactly (raises past ``limit``).
+        """Minimal winning coalitions of a monotone function, exactly, smallest first (raises past ``limit``).
 
-        For f = f0 or (x and f1) with f0 <= f1: the minimal sets of f are those
-        of f0, and {x} with each minimal set of f1 at which f0 fails.
+        They are counted first, on their own diagram (:meth:`minimal_winning_bdd`), so a game with millions
+        of them is refused in a fraction of a second rather than after listing ``limit`` of them.
         """
-        memo: dict = {}
-        try:
-            found = _minimal(self, u, memo, limit)
-        finally:
-            memo.clear()
+        with self._fixed_order():
+            m = self.minimal_winning_bdd(u)
+            count = self._count(m)
+            if count > limit:
+                raise TooManyCoalitions(f"more than {limit:,} minimal winning coalitions: ask about fewer actions "
+                                        f"or a smaller body", value=limit, field="limit")
+            every = set(self.var.values())
+            found = [frozenset(self.player_of[v] for v, val in a.items() if val)
+                     for a in self.bdd.pick_iter(m, care_vars=every)]
         return sorted(found, key=lambda s: (len(s), sorted(s)))
+
+    def count_minimal_winning(self, u) -> int:
+        """How many minimal winning coalitions a monotone function has, exactly, without listing them."""
+        with self._fixed_order():
+            return self._count(self.minimal_winning_bdd(u))
+
+    def minimal_winning_bdd(self, u):
+        """The minimal winning coalitions of monotone ``u`` as one diagram over every player: each of its
+        satisfying assignments is one coalition (the players set true), every other player set false.
+
+        For u = u0 or (x and u1) with u0 <= u1 (monotone), the minimal sets are those of u0 without x, and
+        {x} with each minimal set of u1 at which u0 fails (Rauzy's minimal solutions). Call it with the
+        variable order fixed (:meth:`_fixed_order`): players a branch skips are set false by level.
+        """
+        bdd = self.bdd
+        n = len(self.players)
+        at = [bdd.var_at_level(i) for i in range(n)]
+
+        def level(x) -> int:
+            return n if x == self.true or x == self.false else bdd.level_of_var(x.var)
+
+        def none_of(a: int, b: int):  # every player at levels a..b-1 set false
+            out = self.true
+            for i in range(b - 1, a - 1, -1):
+                out &= ~bdd.var(at[i])
+            return out
+
+        memo: dict = {}
+
+        def rec(x):
+            if x == self.false or x == self.true:
+                return x
+            key = int(x) if hasattr(x, "__int__") else x
+            if key in memo:
+                return memo[key]
+            i, v = level(x), x.var
+            low, high = bdd.let({v: False}, x), bdd.let({v: True}, x)
+            without = rec(low) & none_of(i + 1, level(low))
+            with_x = rec(high) & none_of(i + 1, level(high)) & ~low
+            memo[key] = out = bdd.ite(bdd.var(v), with_x, without)
+            return out
+
+        try:
+            return rec(u) & none_of(0, level(u))
+        finally:
+            memo.clear()  # CUDD nodes must not outlive their manager in a reference cycle
+
+    def _count(self, m) -> int:
+        return int(self.bdd.count(m, nvars=len(self.players))) if self.players else int(m == self.true)
+
+    def _fixed_order(self):
+        """No dynamic reordering while a diagram is built level by level (restored after)."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def fixed():
+            try:
+                old = self.bdd.configure(reordering=False).get("reordering")
+            except (AttributeError, TypeError):  # pragma: no cover - a module without the setting
+                old = None
+            try:
+                yield
+            finally:
+                if old:
+                    self.bdd.configure(reordering=old)
+
+        return fixed()
 
 
 def _threshold(game: Game, ps, ws, suffix, memo, i: int, q: float):
@@ -157,27 +228,3 @@ def _threshold(game: Game, ps, ws, suffix, memo, i: int, q: float):
     lo, hi = max(a0, a1 + ws[i]), min(b0, b1 + ws[i])
     bisect.insort(level, (lo, hi, node), key=lambda t: t[0])
     return node, lo, hi
-
-
-def _minimal(game: Game, node, memo: dict, limit: int) -> list[frozenset]:
-    if node == game.false:
-        return []
-    if node == game.true:
-        return [frozenset()]
-    key = int(node) if hasattr(node, "__int__") else node
-    if key in memo:
-        return memo[key]
-    bdd = game.bdd
-    v = node.var
-    low = bdd.let({v: False}, node)
-    high = bdd.let({v: True}, node)
-    out = list(_minimal(game, low, memo, limit))
-    p = game.player_of[v]
-    for s in _minimal(game, high, memo, limit):
-        if not game.evaluate_on(low, s):
-            out.append(s | {p})
-        if len(out) > limit:
-            raise TooManyCoalitions(f"more than {limit:,} minimal winning coalitions: ask about fewer actions "
-                                        f"or a smaller body", value=limit, field="limit")
-    memo[key] = out
-    return out

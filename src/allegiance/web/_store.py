@@ -9,13 +9,17 @@ configuration is locked, so no statement can turn it back on.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Hashable
 
 import duckdb
 
 from allegiance import Store, open_store
+from allegiance.rules.memo import Memo
 
-__all__ = ["LOCKED_CONFIG", "connect_locked", "open_locked", "Held"]
+__all__ = ["LOCKED_CONFIG", "connect_locked", "open_locked", "Held", "Pages", "AnswerKey", "ExtraKey", "VotingKey"]
 
 #: DuckDB options the web's connection is opened with (see DuckDB's "Securing DuckDB" page).
 LOCKED_CONFIG = {"enable_external_access": False, "lock_configuration": True}
@@ -45,15 +49,93 @@ def open_locked(*, store_path: Path | str | None = None, kb: Path | str | None =
     return Store(con, digest, Path(store_path))
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerKey:
+    """A page's answer: the endpoint, its validated parameters (sorted name-value pairs) and the version of
+    the data store it read (None: no data store), on the Held's store."""
+
+    endpoint: str
+    params: tuple
+    data: tuple | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraKey:
+    """What only the HTML page of an answer needs (its diagram, drawn by ``engine``, charts, brief as HTML)."""
+
+    answer: AnswerKey
+    engine: str
+
+
+@dataclass(frozen=True, slots=True)
+class VotingKey:
+    """A state's UN voting alignment over whole years, from one version of the data store."""
+
+    state: str
+    first: int
+    last: int
+    data: tuple | None
+
+
+class Pages:
+    """Finished response bodies (status 200 only) by request, least recently used first out, bounded by count
+    and by bytes. Unlike :class:`~allegiance.rules.memo.Memo` it has its own lock: a hit is served from the
+    event loop without waiting for the store's lock."""
+
+    def __init__(self, *, max_items: int = 2048, max_bytes: int = 64 << 20):
+        self.max_items, self.max_bytes = max_items, max_bytes
+        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable) -> bytes | None:
+        with self._lock:
+            body = self._items.get(key)
+            if body is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return body
+
+    def put(self, key: Hashable, body: bytes) -> None:
+        if len(body) > self.max_bytes // 8:  # one huge page must not push out everything else
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old)
+            self._items[key] = body
+            self._bytes += len(body)
+            while len(self._items) > self.max_items or self._bytes > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def size(self) -> int:
+        """Bytes held."""
+        return self._bytes
+
+
 class Held:
     """The open store and its rules, behind one lock: DuckDB connections and the library's caches are not
-    shared between threads, so requests take turns (answers take milliseconds)."""
+    shared between threads, so requests take turns (answers take milliseconds).
+
+    The store never changes under a Held (a rebuilt knowledge base is another Held), so what was worked out
+    from it is kept, bounded: ``memo`` holds answers (keys from this module; read and written under ``lock``),
+    ``pages`` the finished responses. Errors are never kept.
+    """
 
     def __init__(self, store: Store):
         self.store = store
         self.lock = threading.RLock()
         self._rules = None
-        self.answers: dict = {}
+        self.memo = Memo(size=32)  # per kind of key; a state page's answer and charts are ~3 MB in memory
+        self.pages = Pages()
         self._users = 0
         self._retired = False
         self._count = threading.Lock()
@@ -81,12 +163,6 @@ class Held:
             done = self._users == 0
         if done:
             self.close()
-
-    def remember(self, key, value, limit: int = 128) -> None:
-        """Keep an answer that took long to compute (the store never changes under a Held)."""
-        if len(self.answers) >= limit:
-            self.answers.pop(next(iter(self.answers)))
-        self.answers[key] = value
 
     @property
     def rules(self):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from pydantic import BaseModel
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from allegiance import (
@@ -43,9 +45,10 @@ from allegiance import (
     vetoes,
     who_commands,
 )
-from allegiance.errors import AllegianceError, DataError, UnknownIdError, UsageError, edge_of
+from allegiance.errors import AllegianceError, DataError, DateError, UnknownIdError, UsageError, edge_of
 from allegiance.web import diagram
-from allegiance.web._store import Held, open_locked
+from allegiance.web._ideal import READY, IdealEstimates
+from allegiance.web._store import AnswerKey, ExtraKey, Held, VotingKey, open_locked
 from allegiance.web.search import SearchIndex
 
 __all__ = ["create_app", "CSP"]
@@ -68,6 +71,8 @@ PARAM_OF_FIELD = {"arrangement": "in", "start": "from", "end": "to", "prop": "pr
                   "states": "state"}
 
 MAX_PARAM = 200
+#: What a day parameter must look like (empty: not given); parse_day then checks that it is a real day.
+DAY_PATTERN = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
 Mode = Literal["peacetime", "threatened-period", "wartime", ""]  # "": not given (a form's blank choice)
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,120}$"
 
@@ -81,6 +86,43 @@ class SafeJSONResponse(JSONResponse):
 
         text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
+
+
+class _Edge:
+    """Every response leaves through here: the security headers, the server's own time on the request
+    (``Server-Timing: app;dur=…``, waiting for the store's lock included; the load test reads it), and the
+    catch-all, so that an exception nothing else handled is a bare 500 page, never a traceback.
+
+    A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` runs each response through a second task and
+    a memory stream, which cost more than sending a kept page does."""
+
+    def __init__(self, app, on_error: Callable[[dict], Response]):
+        self.app, self.on_error = app, on_error
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        t0 = time.perf_counter()
+        started = False
+
+        async def send_with_headers(message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                for k, v in SECURITY_HEADERS.items():
+                    headers[k] = v
+                headers["Server-Timing"] = f"app;dur={(time.perf_counter() - t0) * 1000:.2f}"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:  # the catch-all: never a traceback to the client
+            log.exception("unexpected error on %s", scope.get("path"))
+            if started:  # too late for an error page: the connection is closed mid-response
+                raise
+            await self.on_error(scope)(scope, receive, send_with_headers)
 
 
 class ErrorBody(BaseModel):
@@ -125,6 +167,12 @@ def _list(text: str | None) -> list[str] | None:
     if text is None or text.strip() == "":
         return None
     return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def _query_key(request: Request) -> tuple[tuple[str, str], ...]:
+    """The query's name-value pairs ordered by name: the same question asked with its parameters in another
+    order is the same page. A name given twice keeps its values' order (the last one counts)."""
+    return tuple(sorted(request.query_params.multi_items(), key=lambda kv: kv[0]))
 
 
 def error_body(exc: AllegianceError) -> tuple[int, dict]:
@@ -201,6 +249,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.held = _prepare(Held(open_locked(store_path=store_path, kb=kb, cache=cache)))
     app.state.data = Path(data) if data is not None else None  # imported UN votes, for the state pages
+    app.state.ideal = IdealEstimates()  # their ideal points, estimated in the background
     current: ContextVar[Held | None] = ContextVar("held", default=None)
 
     def H() -> Held:  # noqa: N802 -- the snapshot this request started on
@@ -228,17 +277,8 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     app.state.env = env
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next):
-        try:
-            response = await call_next(request)
-        except Exception:  # the catch-all: never a traceback to the client
-            log.exception("unexpected error on %s", request.url.path)
-            response = _page_error(request, 500, {"error": "InternalError", "status": 500,
-                                                  "message": "something went wrong on our side"})
-        for k, v in SECURITY_HEADERS.items():
-            response.headers[k] = v
-        return response
+    app.add_middleware(_Edge, on_error=lambda scope: _page_error(Request(scope), 500, {
+        "error": "InternalError", "status": 500, "message": "something went wrong on our side"}))
 
     def _wants_json(request: Request) -> bool:
         return request.url.path.endswith(".json")
@@ -263,10 +303,14 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         field = loc[-1] if loc else None
         value = first.get("input")
         value = value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
-        err = UsageError(f"{field or 'parameter'}: {first.get('msg', 'invalid')}", field=field,
-                         value=value if isinstance(value, str) and len(value) <= 80 else
-                         (value[:79] + "\u2026" if isinstance(value, str) else value),
-                         allowed=first.get("msg"))
+        shown = (value if isinstance(value, str) and len(value) <= 80 else
+                 (value[:79] + "\u2026" if isinstance(value, str) else value))
+        if first.get("type") == "string_pattern_mismatch" and (first.get("ctx") or {}).get("pattern") == DAY_PATTERN:
+            err = DateError(f"{field}: {shown!r} is not a day; give it as YYYY-MM-DD, e.g. 2020-07-01", field=field,
+                            value=shown, allowed="a day, YYYY-MM-DD")
+        else:
+            err = UsageError(f"{field or 'parameter'}: {first.get('msg', 'invalid')}", field=field, value=shown,
+                             allowed=first.get("msg"))
         code, body = error_body(err)
         return _page_error(request, code, body)
 
@@ -293,45 +337,106 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         notes = Notes()
         h = H()
         html = env.get_template(template).render(d=data, notes=notes, request_path=request.url.path,
-                                                 query=dict(request.query_params), **extra,
+                                                 query=dict(_query_key(request)), **extra,
                                                  arrangement_list=h.arrangements["arrangements"],
                                                  state_list=h.states, conflicted=h.conflicted)
         return HTMLResponse(html)
 
+    def file_version() -> tuple | None:
+        """The data store file's size and time (None: no data store)."""
+        path = app.state.data
+        try:
+            st_ = path.stat() if path is not None else None
+        except OSError:
+            return None
+        return (st_.st_size, st_.st_mtime_ns) if st_ is not None else None
+
+    def data_version() -> tuple | None:
+        """The data store's version (its size and time, and whether its ideal points are estimated yet), a part
+        of every memo key: re-importing the UN votes while the app runs changes it, so nothing computed from
+        the old votes is served after, and a page made while the estimate ran is made again once it is done."""
+        fv = file_version()
+        return None if fv is None else (*fv, app.state.ideal.get(app.state.data, fv)[0])
+
+    data_version()  # starts estimating the ideal points, where UN votes are imported, as the app starts
+
+    _MISSING = object()
+
+    def memoized(held: Held, key, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept in the store's memo under ``key`` (an exception is raised, never kept)."""
+        with held.lock:
+            value = held.memo.get(key, _MISSING)
+            if value is _MISSING:
+                value = held.memo.put(key, compute())
+            return value
+
+    async def respond(request: Request, make: Callable[[Held, Any, str], bytes], cls: type[Response]) -> Response:
+        """The response to ``request``: from the store's kept pages, or ``make(held, data_version, engine)``'s
+        body (run in a worker thread), kept when it is made (an exception propagates, and nothing is kept)."""
+        from starlette.concurrency import run_in_threadpool
+
+        held = _enter()
+        token = current.set(held)
+        try:
+            dv = data_version()
+            # the diagrams' layout engine: dot where the binary is (now), else grandalf
+            engine = diagram_engine or ("dot" if diagram.engine_available() else "python")
+            key = (cls.media_type, request.url.path, _query_key(request), dv, engine)
+            body = held.pages.get(key)
+            if body is None:
+                body = await run_in_threadpool(make, held, dv, engine)
+                held.pages.put(key, body)
+            return Response(body, media_type=cls.media_type)
+        finally:
+            current.reset(token)
+            held.release()
+
     def twin(path: str, template: str, *, summary: str, extra: Callable[[dict], dict] | None = None) -> Callable:
         """Register the decorated function at ``path + '.json'`` (its answer as JSON) and at ``path`` (the same
-        answer rendered by ``template``, with ``extra(answer)`` for what only the page needs)."""
+        answer rendered by ``template``, with ``extra(answer, engine)`` for what only the page needs, its
+        diagrams laid out by ``engine``).
+
+        The store never changes under a running app, so both are kept: the answer (per validated parameters
+        and data-store version, shared by the page and its twin) and the finished page (per path and query).
+        A page asked again is sent from memory without waiting for the store; errors are never kept."""
 
         def register(endpoint: Callable) -> Callable:
             import inspect
 
             sig = inspect.signature(endpoint)
+            name = endpoint.__name__
 
-            async def as_json(**kw) -> SafeJSONResponse:
-                held = _enter()
-                token = current.set(held)
-                try:
-                    return SafeJSONResponse(await _run(endpoint, kw))
-                finally:
-                    current.reset(token)
-                    held.release()
+            def answer(held: Held, kw: dict, dv) -> tuple[AnswerKey, dict]:
+                key = AnswerKey(name, tuple(sorted(kw.items())), dv)
+                return key, memoized(held, key, lambda: endpoint(**kw))
+
+            def make_json(held: Held, kw: dict, dv) -> bytes:
+                return SafeJSONResponse(answer(held, kw, dv)[1]).body
+
+            def make_html(held: Held, request: Request, kw: dict, dv, engine: str) -> bytes:
+                key, data = answer(held, kw, dv)
+                more = {}
+                if extra:  # diagrams and charts read only the answer: drawn without holding the store's lock
+                    xkey = ExtraKey(key, engine)
+                    with held.lock:
+                        more = held.memo.get(xkey, _MISSING)
+                    if more is _MISSING:
+                        more = extra(data, engine)
+                        with held.lock:
+                            held.memo.put(xkey, more)
+                return page(request, template, data, **more).body
+
+            async def as_json(request: Request, **kw) -> SafeJSONResponse:
+                return await respond(request, lambda held, dv, _e: make_json(held, kw, dv), SafeJSONResponse)
 
             async def as_html(request: Request, **kw) -> HTMLResponse:
-                held = _enter()
-                token = current.set(held)
-                try:
-                    data = await _run(endpoint, kw)
-                    more = extra(data) if extra else {}
-                    return page(request, template, data, **more)
-                finally:
-                    current.reset(token)
-                    held.release()
+                return await respond(request, lambda held, dv, engine: make_html(held, request, kw, dv, engine),
+                                     HTMLResponse)
 
             params = list(sig.parameters.values())
-            as_json.__signature__ = sig.replace(parameters=params)
             req = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
+            as_json.__signature__ = sig.replace(parameters=[req, *params])
             as_html.__signature__ = sig.replace(parameters=[req, *params])
-            name = endpoint.__name__
             as_json.__name__, as_html.__name__ = f"{name}_json", f"{name}_html"
             app.add_api_route(path + ".json", as_json, methods=["GET"], response_class=SafeJSONResponse,
                               responses=ERRORS, summary=summary + " (JSON)", tags=["json"],
@@ -342,13 +447,8 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
         return register
 
-    async def _run(endpoint, kw):
-        from starlette.concurrency import run_in_threadpool
-
-        return await run_in_threadpool(endpoint, **kw)
-
     Q = lambda desc, **k: Query(None, max_length=MAX_PARAM, description=desc, **k)  # noqa: E731
-    DAY = lambda desc, **k: Query(k.pop("default", None), pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$",  # noqa: E731
+    DAY = lambda desc, **k: Query(k.pop("default", None), pattern=DAY_PATTERN,  # noqa: E731
                                   description=desc + " (YYYY-MM-DD; empty: not given)", **k)
 
     # ------------------------------------------------------------------------------------ home, search
@@ -362,37 +462,52 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         return {"q": q, "terms": terms(q or ""), "count": len(results), "results": results}
 
     @app.get("/", response_class=HTMLResponse, summary="Home", tags=["pages"], responses=ERRORS_HTML)
-    def home(request: Request) -> HTMLResponse:
-        return page(request, "home.html", {"arrangements": H().arrangements["arrangements"],
-                                           "states": H().states})
+    async def home(request: Request) -> HTMLResponse:
+        return await respond(request, lambda held, _d, _e: page(request, "home.html", {
+            "arrangements": held.arrangements["arrangements"], "states": held.states}).body, HTMLResponse)
 
     # ------------------------------------------------------------------------------------ states
 
-    def _state_extra(data: dict) -> dict:
-        from allegiance.web.chart import alignment_chart_svg, posture_chart_svg
+    def _state_extra(data: dict, engine: str) -> dict:
+        from allegiance.web.chart import alignment_chart_svg, ideal_chart_svg, posture_chart_svg
 
-        voting = data.get("voting")
+        voting, ideal = data.get("voting"), data.get("ideal")
         return {"brief_html": _brief_html(data["brief"]), "posture_svg": Markup(posture_chart_svg(data["changes"])),
-                "voting_svg": Markup(alignment_chart_svg(voting)) if voting else None}
-
-    voting_cache: dict[tuple, dict | None] = {}
+                "voting_svg": Markup(alignment_chart_svg(voting)) if voting else None,
+                "ideal_svg": Markup(ideal_chart_svg(ideal)) if ideal else None}
 
     def _voting(ds, state: str, first: int, last: int) -> dict | None:
-        """``alignment`` for the state page, kept per data-store version (the file's size and time), state and
-        years: the same page asked again, or on another day of the same year, does not recompute it."""
+        """``alignment`` for the state page, kept per data-store version, state and years: the same page on
+        another day of the same year does not recompute it. None where the votes do not cover them."""
         from allegiance.measure.alignment import alignment
 
-        st_ = app.state.data.stat()
-        key = (st_.st_size, st_.st_mtime_ns, state, first, last)
-        if key not in voting_cache:
+        def compute() -> dict | None:
             try:
-                voting_cache[key] = alignment(ds, H().store, state, ["RUS", "eu", "nam"], start=first, end=last,
-                                              measure="agree", by="year")
+                return alignment(ds, H().store, state, ["RUS", "eu", "nam"], start=first, end=last,
+                                 measure="agree", by="year")
             except (DataError, UsageError):  # the imported votes do not cover this state or these years
-                voting_cache[key] = None
-            if len(voting_cache) > 1024:  # bounded: forget the oldest
-                voting_cache.pop(next(iter(voting_cache)))
-        return voting_cache[key]
+                return None
+
+        return memoized(H(), VotingKey(state, first, last, data_version()), compute)
+
+    def _ideal(code: str, day: date) -> tuple[dict | None, str]:
+        """The state's ideal-point path (``allegiance ideal CODE --json``) over the sessions of whole years up
+        to ``day`` (session 1 is 1946), from the estimate over every imported session; and a word on it:
+        "ready", "estimating" (the estimate is still running), or why there is none."""
+        from allegiance.errors import UnknownStateError, VoteInputError
+        from allegiance.measure.ideal import ideal_command
+
+        fv = file_version()
+        state_, result, reason = app.state.ideal.get(app.state.data, fv)
+        if state_ != READY:
+            return None, reason or state_
+        last = (day.year if (day.month, day.day) == (12, 31) else day.year - 1) - 1945
+        if last < 1:
+            return None, f"no General Assembly session ended before {day.isoformat()}"
+        try:
+            return ideal_command([code], last=last, result=result), READY
+        except (UnknownStateError, VoteInputError, UsageError):
+            return None, f"no votes by {code} in the imported sessions up to {last}"
 
     def _voting_data():
         """The measure layer's data store, read-only, when UN votes are imported there; else None."""
@@ -426,20 +541,23 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                     # over whole years up to the day asked (a year's later votes are not yet cast on that day)
                     last = day.year if (day.month, day.day) == (12, 31) else day.year - 1
                     voting = _voting(ds, st["state"], start.year, last) if last >= start.year else None
+                ideal, ideal_status = _ideal(st["state"], day)
                 return {"status": st, "timeline": timeline(H().store, st["state"]),
                         "brief": assess(H().store, st["state"], as_of=day, data=ds),
-                        "changes": changes(H().store, st["state"], start=start, end=day), "voting": voting}
+                        "changes": changes(H().store, st["state"], start=start, end=day), "voting": voting,
+                        "ideal": ideal, "ideal_status": ideal_status}
             finally:
                 if ds is not None:
                     ds.close()
 
     @app.get("/states", response_class=HTMLResponse, summary="States", tags=["pages"], responses=ERRORS_HTML)
-    def states(request: Request) -> HTMLResponse:
-        return page(request, "states.html", {"states": H().states})
+    async def states(request: Request) -> HTMLResponse:
+        return await respond(request, lambda held, _d, _e: page(request, "states.html",
+                                                                 {"states": held.states}).body, HTMLResponse)
 
     # ------------------------------------------------------------------------------------ arrangements
 
-    def _arr_extra(data: dict) -> dict:
+    def _arr_extra(data: dict, engine: str) -> dict:
         if not data["mode"]:
             return {"svg": None}
         bodies = data["vetoes"].get("bodies", [])
@@ -447,7 +565,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         if not g.nodes:  # e.g. a treaty regime with neither bodies nor forces: nothing to draw
             return {"svg": None}
         label = f"Command diagram of {data['arrangement']['name']} in {data['mode']}"
-        return {"svg": Markup(diagram.render_svg(g, engine=diagram_engine, label=label))}
+        return {"svg": Markup(diagram.render_svg(g, engine=engine, label=label))}
 
     @twin("/arrangements/{aid}", "arrangement.html",
           summary="An arrangement at a date and in a readiness mode: diagram, command chains, decision rules, "
@@ -456,10 +574,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                     as_of: str | None = DAY("the day; default: the date it is described as of")) -> dict:
         day = _day(as_of, "as_of")
         mode = mode or None
-        key = (aid, mode, day)
         with H().lock:
-            if key in H().answers:  # the store is read-only: an answer never changes (some take seconds)
-                return H().answers[key]
             rules = H().rules
             entry = next((a for a in H().arrangements["arrangements"] if a["id"] == aid), None)
             if entry is None:
@@ -478,10 +593,25 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                     pw[b] = power(rules, b, arrangement=aid, as_of=day)
                 except AllegianceError as exc:
                     pw[b] = {"error": error_body(exc)[1]}
-            out = {"arrangement": entry, "mode": mode, "as_of": ve["as_of"], "as_of_basis": ve["as_of_basis"],
-                   "command": command, "vetoes": ve, "power": pw}
-            H().remember(key, out)
-            return out
+            return {"arrangement": entry, "mode": mode, "as_of": ve["as_of"], "as_of_basis": ve["as_of_basis"],
+                    "command": command, "vetoes": ve, "power": pw, "coalitions_counted": _counted(rules, aid, ve)}
+
+    def _counted(rules, aid: str, ve: dict) -> list[dict]:
+        """How many minimal winning coalitions each action has where ``vetoes`` has too many to list (it gives
+        no count past 10,000: the EU Council's qualified majority has millions), counted exactly on the
+        diagram of the minimal coalitions without listing them (Game.count_minimal_winning)."""
+        from allegiance.rules.requirements import action_func
+        from allegiance.rules.rulebook import Ctx, find_action
+
+        arr = rules.arrangement(aid)
+        day = date.fromisoformat(ve["as_of"])
+        out = []
+        for row in ve["actions"]:
+            if row["possible"] and row["minimal_winning_coalitions_count"] is None:
+                f = action_func(rules, Ctx(arr, day, row["mode"], True), find_action(arr, row["action"]))
+                out.append({"action": row["action"], "mode": row["mode"],
+                            "minimal_winning_coalitions_count": rules.game(arr).count_minimal_winning(f)})
+        return out
 
     @twin("/arrangements", "arrangements.html", summary="The arrangements the rules engine knows")
     def arrangements_index() -> dict:

@@ -12,7 +12,7 @@ from typing import Any
 from allegiance.errors import DataError
 from allegiance.web.diagram import sanitize_svg
 
-__all__ = ["posture_intervals", "posture_chart_svg", "alignment_chart_svg"]
+__all__ = ["posture_intervals", "posture_chart_svg", "alignment_chart_svg", "ideal_chart_svg"]
 
 _WORD = {True: "holds", False: "does not hold", None: "unknown"}
 
@@ -65,3 +65,20 @@ def alignment_chart_svg(result: dict[str, Any]) -> str:
     svg = vlc.vegalite_to_svg(chart.to_dict())
     return sanitize_svg(svg, label=f"UN General Assembly voting of {result['name']}: agreement by "
                                    f"{result.get('by', 'period')}, with each state or bloc")
+
+
+def ideal_chart_svg(result: dict[str, Any]) -> str:
+    """``ideal_command``'s rows for one state (its path over sessions, with its band) as sanitised SVG, drawn
+    by the report layer's chart (the one ``allegiance ideal --plot`` draws)."""
+    import vl_convert as vlc
+
+    from allegiance.report.charts import ideal_chart
+
+    name = ", ".join(result["states"])
+    sessions = [r["session"] for r in result["rows"]]
+    chart = ideal_chart(result["rows"], level=result["model"].get("level", 0.95),
+                        title=f"Ideal point of {name} from UN General Assembly votes, sessions "
+                              f"{min(sessions, default='-')}-{max(sessions, default='-')}")
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    return sanitize_svg(svg, label=f"Ideal point of {name} by UN General Assembly session, with its "
+                                   f"{round(result['model'].get('level', 0.95) * 100)}% band")
