@@ -173,10 +173,15 @@ def _best_span(q: str, view: str, lo: int, hi: int, max_err: int) -> tuple[int, 
     return (s, e, d) if d <= max_err else None
 
 
-def _seeds(q: str, view: str, expected: int | None, limit: int = 40) -> list[int]:
+def _seeds(q: str, view: str, expected: int | None, *, keep: int = 6, limit: int = 50) -> list[int]:
+    """Likely starts of the quote: pieces of it found exactly vote for where it would begin.
+
+    Pieces are 10 characters (under 5 % noise two in three survive); starts within a quarter of the
+    quote's length are one place; the ``keep`` places with most votes are tried, and the old position.
+    """
     n = len(q)
-    size = max(8, min(32, n // 6))
-    starts: list[int] = [] if expected is None else [expected]
+    size = min(10, max(4, n // 3))
+    starts: list[int] = []
     for off in range(0, max(1, n - size + 1), size):
         piece = q[off:off + size]
         i = view.find(piece)
@@ -186,11 +191,17 @@ def _seeds(q: str, view: str, expected: int | None, limit: int = 40) -> list[int
             found += 1
             i = view.find(piece, i + 1)
     starts.sort()
-    merged: list[int] = []
+    clusters: list[list[int]] = []
     for s in starts:
-        if not merged or s - merged[-1] > max(8, n // 4):
-            merged.append(s)
-    return merged
+        if clusters and s - clusters[-1][-1] <= max(8, n // 4):
+            clusters[-1].append(s)
+        else:
+            clusters.append([s])
+    clusters.sort(key=len, reverse=True)
+    out = [sorted(c)[len(c) // 2] for c in clusters[:keep]]
+    if expected is not None:
+        out.append(expected)
+    return out
 
 
 def anchor(text: str | TextView, selector: Selector, *, error_rate: float = ERROR_RATE, tie: float = TIE) -> Anchor:
