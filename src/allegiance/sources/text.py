@@ -142,12 +142,15 @@ def read_html(source: str) -> Extracted:
     return Extracted(text, "html", parser.origin[lead:lead + len(text)])
 
 
+_ITALIC = re.compile(r"Italic|Oblique", re.I)
+
+
 def read_pdf(path: Path | str) -> Extracted:
     """The text of a PDF (pdfplumber): lines by position, paragraphs by vertical gaps and type size.
 
     The body's type size is the most common one. A line mostly in a smaller type is marked small
     (footnotes); a run of small digits raised above its line's baseline is a footnote marker and is
-    written as superscript digits. A page break or a change between body and small type ends a paragraph.
+    written as superscript digits; a run in an italic or oblique font is written ``*...*``. A page break or a change between body and small type ends a paragraph.
     """
     import pdfplumber
 
@@ -183,6 +186,7 @@ def read_pdf(path: Path | str) -> Extracted:
     origin: list[int] = []
     small: list[tuple[int, int]] = []
     prev = None
+    italic = False
     para_start = 0
     para_small = False
     for ln in lines:
@@ -195,6 +199,10 @@ def read_pdf(path: Path | str) -> Extracted:
             height = prev["bottom"] - prev["top"]
             gap = ln["top"] - prev["bottom"]
             new_para = (ln["page"] != prev["page"] or is_small != prev["small"] or gap > 0.6 * height)
+            if new_para and italic:
+                out.append("*")
+                origin.append(prev["chars"][-1]["i"])
+                italic = False
             if new_para:
                 if para_small:
                     small.append((para_start, len(out)))
@@ -214,11 +222,20 @@ def read_pdf(path: Path | str) -> Extracted:
                 origin.append(last["i"])
             if raised:
                 t = t.translate(SUPERSCRIPT)
+            slanted = bool(_ITALIC.search(ch["font"])) and not raised
+            if t.strip() and slanted != italic:
+                at = len(out) - 1 if (not slanted and out and out[-1] == " ") else len(out)
+                out.insert(at, "*")
+                origin.insert(at, ch["i"])
+                italic = slanted
             for c in t:
                 out.append(c)
                 origin.append(ch["i"])
             last = ch
         prev = {"page": ln["page"], "top": ln["top"], "bottom": ln["bottom"], "small": is_small, "chars": ln["chars"]}
+    if italic:
+        out.append("*")
+        origin.append(origin[-1])
     if para_small:
         small.append((para_start, len(out)))
     return Extracted("".join(out), "pdf", origin, small)
