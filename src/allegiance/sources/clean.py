@@ -175,7 +175,8 @@ def clean(doc: Extracted) -> Cleaned:
     """Clean an extracted document (see the module's docstring for the steps and their order)."""
     text = doc.text
     paras = [Paragraph([(s, e)], text[s:e], small=doc.is_small(s, e)) for s, e in _paragraphs(text)]
-    report: dict = {"paragraphs": len(paras), "footnotes": 0, "rejoined": [], "removed": [], "moved": []}
+    report: dict = {"paragraphs": len(paras), "footnotes": 0, "rejoined": [], "removed": [], "moved": [],
+                    "unfinished": []}
 
     # 2. footnote blocks
     last = 0
@@ -240,7 +241,7 @@ def clean(doc: Extracted) -> Cleaned:
                 target = j
                 break
             if target is None:
-                report.setdefault("unfinished", []).append({"start": p.start, "tail": p.text[-40:]})
+                report["unfinished"].append({"start": p.start, "tail": p.text[-40:]})
                 break
             q = paras[target]
             report["rejoined"].append({"kind": "body", "parts": [list(p.parts[-1]), list(q.parts[0])],

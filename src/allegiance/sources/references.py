@@ -268,12 +268,13 @@ def _tail(ref: Reference, after: str) -> None:
         ref.locator = ", ".join(locator)
 
 
-_LEGAL = re.compile(r"^(?:Agreement|Treaty|Constitution|Declaration|Convention|Law|Decree|Protocol|Charter|"
+_LEGAL = re.compile(r"^(?:The\s+)?(?:Agreement|Treaty|Constitution|Declaration|Convention|Law|Decree|Protocol|Charter|"
                     r"Military Doctrine|National security concept|Joint Defen[cs]e Concept|Concept)\b", re.I)
 
 
 def _guess_type(ref: Reference) -> str:
-    if ref.title and _LEGAL.search(ref.title):
+    if (ref.title and _LEGAL.search(ref.title)) or (ref.locator and re.match(r"(?:Article|Chapter|Section)\b",
+                                                                              ref.locator)):
         return "legal-text"
     if ref.pages and ref.editors:
         return "chapter"

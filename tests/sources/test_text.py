@@ -1,0 +1,57 @@
+"""Text in: plain text, HTML and PDF, with offsets back to the original; bad input is one error."""
+
+from __future__ import annotations
+
+import pytest
+
+from allegiance.errors import UsageError
+from allegiance.sources import read_document, read_html, read_text
+
+
+def test_plain_text_keeps_every_offset_and_folds_crlf():
+    doc = read_text("One.\r\n\r\nTwo.")
+    assert doc.text == "One.\n\nTwo."
+    src = "One.\r\n\r\nTwo."
+    assert all(src[o] == (c if c != "\n" else "\r") or src[o] == c for c, o in zip(doc.text, doc.origin))
+    assert doc.origin[doc.text.index("T")] == src.index("T")
+
+
+def test_html_blocks_become_paragraphs_and_offsets_point_into_the_source():
+    src = ("<html><head><title>x</title><style>p{}</style></head><body><h1>Title</h1>"
+           "<p>Body text<sup>1</sup> with <em>a title</em>.</p><script>var a;</script>"
+           "<p>1 Author, <i>Book</i>, 2019.</p></body></html>")
+    doc = read_html(src)
+    assert doc.text == "Title\n\nBody text¹ with *a title*.\n\n1 Author, *Book*, 2019."
+    i = doc.text.index("Body")
+    assert src[doc.origin[i]:doc.origin[i] + 4] == "Body"
+    assert "var a" not in doc.text and "p{}" not in doc.text
+
+
+def test_html_entities_are_decoded():
+    assert read_html("<p>A &amp; B &#8211; C</p>").text == "A & B – C"
+
+
+def test_read_document_guesses_the_format_by_suffix(tmp_path):
+    (tmp_path / "a.htm").write_text("<p>x</p><p>y</p>", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("<p>x</p>", encoding="utf-8")
+    assert read_document(tmp_path / "a.htm").text == "x\n\ny"
+    assert read_document(tmp_path / "a.txt").text == "<p>x</p>"
+    assert read_document(tmp_path / "a.txt", format="html").format == "html"
+
+
+@pytest.mark.parametrize("make, field", [
+    (lambda p: p / "missing.txt", "file"),
+    (lambda p: (p / "bin.txt").write_bytes(b"\xff\xfe\x00bad") and p / "bin.txt", "file"),
+    (lambda p: (p / "bad.pdf").write_bytes(b"not a pdf at all") and p / "bad.pdf", "file"),
+])
+def test_unreadable_input_is_one_usage_error(tmp_path, make, field):
+    with pytest.raises(UsageError) as err:
+        read_document(make(tmp_path))
+    assert err.value.field == field and "\n" not in str(err.value)
+
+
+def test_an_unknown_format_is_refused(tmp_path):
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(UsageError) as err:
+        read_document(tmp_path / "a.txt", format="docx")
+    assert err.value.field == "format" and "docx" in str(err.value)
