@@ -262,7 +262,7 @@ def clean(doc: Extracted) -> Cleaned:
     body = [p for p in paras if p.kind == "body"]
     norms = {id(p): normalise(p.text) for p in body}
     for p in body:
-        n = norms[id(p)]
+        n = norms[id(p)].rstrip(".!?…")  # a pull-quote may end a cut sentence with a full stop
         if _words(n) < 6:
             continue
         for q in body:

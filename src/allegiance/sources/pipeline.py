@@ -72,7 +72,7 @@ def source_id_for(path: Path | str) -> str:
 def _check_id(source_id: str) -> str:
     if not _ID.match(source_id):
         raise UsageError(f"{shorten(source_id)} is not a source id (lowercase letters, digits and hyphens, "
-                         f"such as sivitsky-2020)", value=source_id, field="id", allowed="a kebab-case id")
+                         f"such as sivitsky-2020)", value=source_id, field="source_id", allowed="a kebab-case id")
     return source_id
 
 
@@ -152,8 +152,8 @@ def anchor_quotes(texts: dict[str, str], quotes: list[dict], *, stored: dict[tup
             out["anchored"] += 1
             out["quotes"].append(row)
         elif found.status == "ambiguous":
-            out["ambiguous"].append({**row, "quote": sel.exact, "candidates": found.candidates})
+            out["ambiguous"].append({**row, "exact": sel.exact, "candidates": found.candidates})
         else:
-            out["orphans"].append({**row, "quote": sel.exact})
+            out["orphans"].append({**row, "exact": sel.exact})
     return out
 
