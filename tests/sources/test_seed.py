@@ -137,7 +137,7 @@ def test_reanchoring_under_noise_and_deletions(result, shipped_kb):
     quotes = [{"statement": sid, "source": c.source, "quote": c.quote}
               for sid, st in shipped_kb.statements.items() for c in st.sources if c.source == "sivitsky-2020"]
     out = anchor_quotes({"sivitsky-2020": result.cleaned.text}, quotes)
-    sels = [Selector(q["exact"], q["prefix"], q["suffix"], q["start"], q["end"]) for q in out["quotes"]]
+    sels = [Selector(q["exact"], q["prefix"], q["suffix"], q["start"], q["end"], q["rival"]) for q in out["quotes"]]
     rng = random.Random(16)
     sels = rng.sample(sels, 150)
     total: dict[str, int] = {}

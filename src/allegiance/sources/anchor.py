@@ -17,7 +17,11 @@ text itself.
    (20 each) and nearness to the old position (2).
 
 It answers ``orphan`` when nothing fits within the bound, rather than a confident wrong anchor,
-and ``ambiguous`` when the two best non-overlapping candidates score within ``tie`` of each other.
+and ``ambiguous`` when the two best non-overlapping candidates score within ``tie`` of each other,
+or when the one approximate match is no closer to the quote than a look-alike passage that the
+original text already had (:func:`rival_distance`, stored with the selector as ``rival``): an
+abstract that repeats a sentence of the body almost word for word is not taken for the deleted
+sentence.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from rapidfuzz.distance import Levenshtein
 
 from allegiance.errors import UsageError, shorten
 
-__all__ = ["Anchor", "Selector", "TextView", "anchor", "describe", "find_exact", "CONTEXT"]
+__all__ = ["Anchor", "Selector", "TextView", "anchor", "describe", "find_exact", "rival_distance", "CONTEXT"]
 
 CONTEXT = 32
 ERROR_RATE = 0.12  # edits allowed per character of the quote in approximate matching
@@ -46,6 +50,7 @@ class Selector:
     suffix: str = ""
     start: int | None = None
     end: int | None = None
+    rival: int | None = None  # edits to the closest look-alike elsewhere in the text it was taken from
 
     def as_w3c(self) -> list[dict]:
         """The two selectors as W3C Web Annotation JSON."""
@@ -218,16 +223,8 @@ def anchor(text: str | TextView, selector: Selector, *, error_rate: float = ERRO
         cands = [(_score(view, s, e, 0, selector, q, expected), s, e, 0) for s, e in exact]
         status = "exact"
     else:
-        max_err = max(1, math.ceil(error_rate * len(q)))
-        seen: set[tuple[int, int]] = set()
-        for c in _seeds(q, view.view, expected):
-            lo = max(0, c - max_err - 8)
-            hi = min(len(view.view), c + len(q) + max_err + 8)
-            found = _best_span(q, view.view, lo, hi, max_err)
-            if found and (found[0], found[1]) not in seen:
-                seen.add((found[0], found[1]))
-                s, e, d = found
-                cands.append((_score(view, s, e, d, selector, q, expected), s, e, d))
+        cands = [(_score(view, s, e, d, selector, q, expected), s, e, d)
+                 for s, e, d in _approximate(view, q, expected, error_rate)]
         status = "approximate"
     if not cands:
         return Anchor("orphan")
@@ -240,4 +237,37 @@ def anchor(text: str | TextView, selector: Selector, *, error_rate: float = ERRO
         return Anchor("ambiguous", score=round(best[0], 4), candidates=[
             {"start": s, "end": e, "score": round(c[0], 4), "distance": c[3]} for c, (s, e) in zip(close, spans)])
     s, e = view.span(best[1], best[2])
+    if status == "approximate" and selector.rival is not None and best[3] >= selector.rival:
+        # no closer to the quote than a look-alike passage of the original: it may be that one
+        return Anchor("ambiguous", score=round(best[0], 4), candidates=[
+            {"start": s, "end": e, "score": round(best[0], 4), "distance": best[3]}])
     return Anchor(status, s, e, round(best[0], 4), best[3])
+
+
+def _approximate(view: TextView, q: str, expected: int | None, error_rate: float) -> list[tuple[int, int, int]]:
+    """View spans within ``error_rate`` edits of ``q``: (start, end, distance), one per candidate place."""
+    max_err = max(1, math.ceil(error_rate * len(q)))
+    out: list[tuple[int, int, int]] = []
+    for c in _seeds(q, view.view, expected):
+        lo = max(0, c - max_err - 8)
+        hi = min(len(view.view), c + len(q) + max_err + 8)
+        found = _best_span(q, view.view, lo, hi, max_err)
+        if found and all((found[0], found[1]) != (o[0], o[1]) for o in out):
+            out.append(found)
+    return out
+
+
+def rival_distance(text: str | TextView, start: int, end: int, *, error_rate: float = ERROR_RATE) -> int | None:
+    """Edits between ``text[start:end]`` and its closest look-alike elsewhere in ``text`` (None: none within bound).
+
+    Stored with a selector, it keeps re-anchoring from taking the look-alike for the quote when the quoted
+    passage itself is gone: an approximate match no closer than the look-alike is reported as ambiguous.
+    """
+    view = text if isinstance(text, TextView) else TextView(text)
+    vs, ve = view.to_view(start), view.to_view(end)
+    q = view.view[vs:ve]
+    if len(q) < 3:
+        return None
+    others = [d for s, e, d in _approximate(view, q, None, error_rate) if e <= vs or s >= ve]
+    others += [0 for s, e in find_exact(view, q) if e <= vs or s >= ve]
+    return min(others) if others else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from allegiance.errors import UsageError, shorten
-from allegiance.sources.anchor import Selector, TextView, anchor, describe
+from allegiance.sources.anchor import Selector, TextView, anchor, describe, rival_distance
 from allegiance.sources.clean import Cleaned, clean
 from allegiance.sources.references import Reference, parse_footnote, to_csl, to_source_record
 from allegiance.sources.text import Extracted, read_document
@@ -140,7 +140,8 @@ def anchor_quotes(texts: dict[str, str], quotes: list[dict], *, stored: dict[tup
             continue
         old = (stored or {}).get((q["statement"], q["source"]))
         if old is not None:
-            sel = Selector(old["exact"], old.get("prefix", ""), old.get("suffix", ""), old.get("start"), old.get("end"))
+            sel = Selector(old["exact"], old.get("prefix", ""), old.get("suffix", ""), old.get("start"), old.get("end"),
+                           old.get("rival"))
         else:
             sel = Selector(q["quote"])
         found = anchor(view, sel)
@@ -148,7 +149,8 @@ def anchor_quotes(texts: dict[str, str], quotes: list[dict], *, stored: dict[tup
         if found.status in ("exact", "approximate"):
             new = describe(view.text, found.start, found.end, context=context)
             row.update({"exact": new.exact, "prefix": new.prefix, "suffix": new.suffix, "start": new.start,
-                        "end": new.end, "distance": found.distance})
+                        "end": new.end, "distance": found.distance,
+                        "rival": rival_distance(view, found.start, found.end)})
             out["anchored"] += 1
             out["quotes"].append(row)
         elif found.status == "ambiguous":
