@@ -108,3 +108,24 @@ def test_anchor_report_rendering(snapshot):
                         "candidates": [{"start": 1, "end": 15, "score": 0.9, "distance": 0},
                                        {"start": 40, "end": 54, "score": 0.9, "distance": 0}]}]}
     assert render_anchor(d) == snapshot
+
+
+def test_check_seeds_reports_a_seed_quote_that_does_not_anchor_once(tmp_path):
+    import shutil
+
+    from allegiance.facts.load import default_kb_dir
+    from tests.conftest import seeds_or_skip
+
+    seeds = seeds_or_skip()
+    kb = tmp_path / "kb"
+    shutil.copytree(default_kb_dir(), kb)
+    page = kb / "belarus-foreign-policy.yaml"
+    text = page.read_text(encoding="utf-8")
+    assert 'quote: "After Belarus obtained independence in 1990"' in text
+    page.write_text(text.replace('quote: "After Belarus obtained independence in 1990"', 'quote: "the Union State"', 1),
+                    encoding="utf-8")
+    r = runner.invoke(app, ["--kb", str(kb), "check", "--seeds", str(seeds)])
+    assert r.exit_code == 1
+    lines = [ln for ln in r.stdout.splitlines() if ln]
+    assert len(lines) == 1 and "belarus-foreign-policy.yaml:" in lines[0]
+    assert "quote: passage found more than once in the cleaned text of sivitsky-2020: 'the Union State'" in lines[0]

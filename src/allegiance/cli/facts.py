@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
 def check(
     seeds: Optional[Path] = typer.Option(
         None, "--seeds", envvar="ALLEGIANCE_SEEDS", file_okay=False,
-        help="Also check that every passage quoted from a seed document occurs in it."),
+        help="Also check that every passage quoted from a seed document occurs in it, once in its cleaned text."),
 ) -> None:
     """Validate the knowledge base and its arrangements: exit 0 when clean, 1 with every problem listed.
 
@@ -49,7 +49,7 @@ def check(
         raise UsageError(f"{seeds} is not a directory", value=str(seeds), field="seeds", allowed="a directory")
     kb = load_kb(globals_().kb)
     if seeds is not None:
-        problems = check_seed_quotes(kb, seeds)
+        problems = check_seed_quotes(kb, seeds) or _seed_anchor_problems(kb, seeds)
         if problems:
             raise KnowledgeBaseError(problems)
     with open_kb() as store:
@@ -60,10 +60,35 @@ def check(
         problems = check_arrangement_seed_quotes(book, kb, seeds)
         if problems:
             raise KnowledgeBaseError(problems)
-    checked = " and seed passages" if seeds is not None else ""
+    checked = " and seed passages (each anchored once in its cleaned seed)" if seeds is not None else ""
     typer.echo(f"ok: {len(kb.sources)} sources, {len(kb.entities)} entities, "
                f"{len(kb.statements)} statements in {len(kb.topics)} files{checked}; "
                f"{len(book.arrangements)} arrangements")
+
+
+def _seed_anchor_problems(kb, seeds: Path) -> list:
+    """Seed quotes that do not anchor exactly once in the cleaned seed (a repeat, a footnote, a page break)."""
+    from allegiance.errors import Problem
+    from allegiance.sources.pipeline import anchor_quotes, process
+    from allegiance.sources.text import read_document
+
+    texts = {src.id: process(read_document(seeds / src.seed), source_id=src.id).cleaned.text
+             for src in kb.sources.values() if src.seed is not None and (seeds / src.seed).is_file()}
+    where = {}
+    quotes = []
+    for sid, st in kb.statements.items():
+        for i, c in enumerate(st.sources):
+            if c.source in texts:
+                where[(sid, c.source)] = (*kb.where[sid], i)
+                quotes.append({"statement": sid, "source": c.source, "quote": c.quote})
+    result = anchor_quotes(texts, quotes, rivals=False)
+    problems = []
+    for kind, rows in (("not found", result["orphans"]), ("found more than once", result["ambiguous"])):
+        for r in rows:
+            file, line, i = where[(r["statement"], r["source"])]
+            problems.append(Problem(file, line, f"sources[{i}].quote",
+                                    f"passage {kind} in the cleaned text of {r['source']}: {r['exact'][:70]!r}"))
+    return problems
 
 
 @command()

@@ -124,7 +124,7 @@ def _title_guess(result: ImportResult) -> str | None:
 
 
 def anchor_quotes(texts: dict[str, str], quotes: list[dict], *, stored: dict[tuple[str, str], dict] | None = None,
-                  context: int = 32) -> dict:
+                  context: int = 32, rivals: bool = True) -> dict:
     """Anchor each quote (``{"statement", "source", "quote"}``) in the cleaned text of its source.
 
     With ``stored`` selectors (keyed by statement and source, as this function returns them) the quote
@@ -150,7 +150,7 @@ def anchor_quotes(texts: dict[str, str], quotes: list[dict], *, stored: dict[tup
             new = describe(view.text, found.start, found.end, context=context)
             row.update({"exact": new.exact, "prefix": new.prefix, "suffix": new.suffix, "start": new.start,
                         "end": new.end, "distance": found.distance,
-                        "rival": rival_distance(view, found.start, found.end)})
+                        "rival": rival_distance(view, found.start, found.end) if rivals else None})
             out["anchored"] += 1
             out["quotes"].append(row)
         elif found.status == "ambiguous":
