@@ -38,7 +38,8 @@ DATES = {"as_of", "as_of_a", "as_of_b", "known_by", "since", "start", "end"}
 IDS = {"source_id", "action", "arrangement", "force", "body", "a", "b", "prop", "bloc", "kind", "check", "mode",
        "actions", "effects", "issue", "measure", "by", "source", "method", "fmt"}
 #: Parameters not walked here: files, free text, numbers, flags (each has its own tests).
-OTHER = {"seeds", "texts", "anchors", "file", "out", "new_id", "path", "version", "plot", "data", "output", "first", "last", "all_states", "force", "strict",
+OTHER = {"seeds", "texts", "anchors", "file", "out", "new_id",  # sources import/anchor: files, directories, a new id
+         "path", "version", "plot", "data", "output", "first", "last", "all_states", "force", "strict",
          "gpu", "ideal_points", "as_json",
          "host", "port", "workers", "replace"}  # serve's: an address and numbers (port and workers: tests/web/test_serve.py)
 

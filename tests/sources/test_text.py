@@ -55,3 +55,20 @@ def test_an_unknown_format_is_refused(tmp_path):
     with pytest.raises(UsageError) as err:
         read_document(tmp_path / "a.txt", format="docx")
     assert err.value.field == "format" and "docx" in str(err.value)
+
+
+def test_an_html_article_with_notes_in_an_ordered_list_goes_through_the_pipeline():
+    from allegiance.sources import process
+
+    src = ("<article><h1>On Alliances</h1><p>The treaty was signed in 1999 and remains in force today.<sup>1</sup> "
+           "The parties met again in 2006, as the record shows.<sup>2</sup></p><footer><ol>"
+           "<li>A Ministry, <em>The Treaty, Article 4</em>, 8 December 1999, available at: "
+           "<a href='https://example.org/t'>https://example.org/t</a> (Accessed June 1, 2020).</li>"
+           "<li>The meeting is described in the minutes kept by the secretariat.</li></ol></footer></article>")
+    result = process(read_html(src), source_id="alliances")
+    notes = result.footnotes_json()
+    assert [(f["number"], f["kind"]) for f in notes] == [(1, "reference"), (2, "note")]
+    ref = notes[0]["reference"]
+    assert (ref["title"], ref["section"], ref["URL"]) == ("The Treaty", "Article 4", "https://example.org/t")
+    body = result.cleaned.text[:result.cleaned.body_end]
+    assert "Ministry" not in body and body.count("¹") == 1 and notes[0]["marker"] is not None

@@ -393,6 +393,6 @@ def maybe(resource: Any) -> Any:
     return _Nothing() if resource is None else resource
 
 
-__all__ = ["JSON", "DATA", "Globals", "globals_", "Commands", "Command", "Group", "DefaultGroup", "param_label", "report",
-           "report_os_error", "emit", "check_writable", "day", "bound", "split_list", "open_kb", "open_rules",
+__all__ = ["JSON", "DATA", "Globals", "globals_", "Commands", "Command", "Group", "DefaultGroup", "param_label",
+           "report", "report_os_error", "emit", "check_writable", "day", "bound", "split_list", "open_kb", "open_rules",
            "open_data", "open_data_if_any", "maybe"]

@@ -48,7 +48,8 @@ _URL_BARE = re.compile(r"https?://[^\s<>]+")
 _AVAILABLE = re.compile(r"[,;]?\s*(?:available|retrieved)\s+(?:at|from|online)\s*:?\s*$", re.I)
 _PERSON = r"[A-Z][\w’'\-]+(?:\s[A-Z][\w’'\-]+)?,\s(?:[A-Z][a-z]?\.\s?){1,3}"
 _PERSONS = re.compile(rf"^\s*((?:{_PERSON})(?:\s*(?:,|and|&)\s*(?:{_PERSON}))*)\s*,?\s*")
-_LOCATOR_WORD = r"(?:Article|Articles|Art\.|Chapter|Chapters|Section|Sections|Part|Paragraph|Paragraphs|Appendix|Annex|Clause|Item)"
+_LOCATOR_WORD = (r"(?:Article|Articles|Art\.|Chapter|Chapters|Section|Sections|Part|Paragraph|Paragraphs|Appendix"
+                 r"|Annex|Clause|Item)")
 _LOCATOR_TAIL = re.compile(rf",\s*({_LOCATOR_WORD}\b.*)$")
 _PAGES = re.compile(r"^pp?\.\s?(\d+(?:\s?[-–]\s?\d+)?)$")
 _ISSUE = re.compile(r"^(?:No|Issue)\.?\s?(\S+)$", re.I)
@@ -166,8 +167,8 @@ def _quoted_title(text: str, start: int) -> tuple[str, int] | None:
 
 def is_reference(text: str) -> bool:
     """A footnote that names something to look up, rather than explaining."""
-    return bool(_URL_BARE.search(text) or re.search(r"\*[^*]{3,}\*", text) or re.search(r"[“\"][^”\"]{3,}[”\"]", text)
-                or re.search(r"\bpp?\.\s?\d|\b(?:ibid|op\. cit)\b", text, re.I))
+    return bool(_URL_BARE.search(text) or re.search(r"\*[^*]{3,}\*", text)
+                or re.search(r"[“\"][^”\"]{3,}[”\"]", text) or re.search(r"\bpp?\.\s?\d|\b(?:ibid|op\. cit)\b", text, re.I))
 
 
 def parse_footnote(text: str) -> Reference:
@@ -298,7 +299,8 @@ def _date_parts(edtf: str) -> dict:
 
 def to_csl(ref: Reference, *, id: str) -> dict:
     """The reference as a CSL-JSON item (the locator, which CSL keeps on the citation, as ``section``)."""
-    item: dict = {"id": id, "type": _CSL_TYPE.get(ref.type or "", "document") if ref.kind == "reference" else "document"}
+    kind = _CSL_TYPE.get(ref.type or "", "document") if ref.kind == "reference" else "document"
+    item: dict = {"id": id, "type": kind}
     if ref.kind == "note":
         item["note"] = ref.text
         return item

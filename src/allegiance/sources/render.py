@@ -39,7 +39,8 @@ def render_import(d: dict) -> str:
     for item in d["cleaning"]["unfinished"]:
         lines.append(f"  paragraph at {item['start']} ends mid-sentence and no continuation was found")
     if d["text_file"]:
-        lines.append(f"wrote {d['text_file']} and, beside it, the draft source records (.yaml) and CSL-JSON (.csl.json)")
+        lines.append(f"wrote {d['text_file']} and, beside it, the draft source records (.yaml) and CSL-JSON "
+                     f"(.csl.json)")
     else:
         lines.append("nothing written (give -o DIR to write the cleaned text, a draft source file and CSL-JSON)")
     return "\n".join(lines) + "\n"

@@ -68,6 +68,7 @@ class _HTMLText(HTMLParser):
         self.skip = 0
         self.sup = 0
         self.italic = 0
+        self.lists: list[list[int] | None] = []  # per open list: [next number] for <ol>, None for <ul>
 
     def _pos(self) -> int:
         line, col = self.getpos()
@@ -100,6 +101,14 @@ class _HTMLText(HTMLParser):
             self.skip += 1
         elif tag in _BLOCK:
             self._break()
+            if tag == "ol":
+                start = dict(attrs).get("start") or "1"
+                self.lists.append([int(start) if start.isdigit() else 1])
+            elif tag == "ul":
+                self.lists.append(None)
+            elif tag == "li" and self.lists and self.lists[-1] is not None:
+                self._add(f"{self.lists[-1][0]} ", self._pos(), False)  # the number a browser shows
+                self.lists[-1][0] += 1
         elif tag == "sup":
             self.sup += 1
         elif tag in ("em", "i", "cite"):
@@ -111,6 +120,8 @@ class _HTMLText(HTMLParser):
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCK:
             self._break()
+            if tag in ("ol", "ul") and self.lists:
+                self.lists.pop()
         elif tag == "sup":
             self.sup = max(0, self.sup - 1)
         elif tag in ("em", "i", "cite") and self.italic:
@@ -130,8 +141,9 @@ class _HTMLText(HTMLParser):
 def read_html(source: str) -> Extracted:
     """The visible text of an HTML document: scripts and styles dropped, block elements as paragraphs.
 
-    Italic (``<em>``, ``<i>``, ``<cite>``) is kept as ``*...*`` (titles in citations are told by it) and
-    digits in ``<sup>`` become superscript digits (footnote markers).
+    Italic (``<em>``, ``<i>``, ``<cite>``) is kept as ``*...*`` (titles in citations are told by it),
+    digits in ``<sup>`` become superscript digits (footnote markers) and items of an ``<ol>`` get their
+    number, as a browser shows them (notes listed at the end).
     """
     parser = _HTMLText(source)
     parser.feed(source)
@@ -150,7 +162,8 @@ def read_pdf(path: Path | str) -> Extracted:
 
     The body's type size is the most common one. A line mostly in a smaller type is marked small
     (footnotes); a run of small digits raised above its line's baseline is a footnote marker and is
-    written as superscript digits; a run in an italic or oblique font is written ``*...*``. A page break or a change between body and small type ends a paragraph.
+    written as superscript digits; a run in an italic or oblique font is written ``*...*``. A page break,
+    a change between body and small type, or a vertical gap ends a paragraph.
     """
     import pdfplumber
 
