@@ -157,27 +157,54 @@ def read_html(source: str) -> Extracted:
 _ITALIC = re.compile(r"Italic|Oblique", re.I)
 
 
+def _pdf_chars(path: Path | str) -> list[dict]:
+    """Every printed character of a PDF (pypdfium2): text, size, font name, box from the top of its page."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    out: list[dict] = []
+    name = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except Exception as exc:  # pdfium raises PdfiumError for a damaged or encrypted file
+        raise UsageError(f"{shorten(str(path))} could not be read as a PDF ({type(exc).__name__}: {exc})",
+                         value=str(path), field="file", allowed="a readable PDF file") from exc
+    try:
+        for pno in range(len(doc)):
+            page = doc[pno]
+            height = page.get_height()
+            tp = page.get_textpage()
+            space = False
+            for i in range(tp.count_chars()):
+                ch = chr(raw.FPDFText_GetUnicode(tp, i))
+                if not ch.strip():  # a space printed, or one PDFium infers from the layout
+                    space = True
+                    continue
+                left, bottom, right, top = tp.get_charbox(i, loose=True)
+                raw.FPDFText_GetFontInfo(tp, i, name, len(name), ctypes.byref(flags))
+                out.append({"text": ch, "size": round(float(raw.FPDFText_GetFontSize(tp, i)), 1), "x0": left,
+                            "x1": right, "top": height - top, "bottom": height - bottom, "page": pno,
+                            "font": name.value.decode("latin-1"), "space": space})
+                space = False
+            tp.close()
+            page.close()
+    finally:
+        doc.close()
+    return out
+
+
 def read_pdf(path: Path | str) -> Extracted:
-    """The text of a PDF (pdfplumber): lines by position, paragraphs by vertical gaps and type size.
+    """The text of a PDF (pypdfium2, PDFium's bindings): lines by position, paragraphs by vertical gaps and type size.
 
     The body's type size is the most common one. A line mostly in a smaller type is marked small
     (footnotes); a run of small digits raised above its line's baseline is a footnote marker and is
     written as superscript digits; a run in an italic or oblique font is written ``*...*``. A page break,
     a change between body and small type, or a vertical gap ends a paragraph.
     """
-    import pdfplumber
-
-    chars_all: list[dict] = []
-    try:
-        with pdfplumber.open(str(path)) as pdf:
-            for pno, page in enumerate(pdf.pages):
-                for ch in page.chars:
-                    chars_all.append({"text": ch["text"], "size": round(float(ch["size"]), 1), "x0": ch["x0"],
-                                      "x1": ch["x1"], "top": ch["top"], "bottom": ch["bottom"], "page": pno,
-                                      "font": ch.get("fontname", "")})
-    except Exception as exc:  # pdfminer raises many types for a damaged file
-        raise UsageError(f"{shorten(str(path))} could not be read as a PDF ({type(exc).__name__}: {exc})",
-                         value=str(path), field="file", allowed="a readable PDF file") from exc
+    chars_all = _pdf_chars(path)
     if not chars_all:
         return Extracted("", "pdf", [])
     body = Counter(c["size"] for c in chars_all if c["text"].strip()).most_common(1)[0][0]
@@ -230,7 +257,8 @@ def read_pdf(path: Path | str) -> Extracted:
         for ch in ln["chars"]:
             t = ch["text"]
             raised = ch["size"] < size * 0.85 and t.isdigit() and ch["bottom"] < ln["bottom"] - 0.2 * size
-            if last is not None and ch["x0"] - last["x1"] > 0.2 * min(ch["size"], last["size"]) and not raised:
+            gap = ch["x0"] - last["x1"] if last is not None else 0.0
+            if last is not None and not raised and (ch["space"] or gap > 0.2 * min(ch["size"], last["size"])):
                 out.append(" ")
                 origin.append(last["i"])
             if raised:
