@@ -90,3 +90,10 @@ def test_a_number_out_of_sequence_is_body_text_not_a_footnote():
 
 def test_normalise_drops_markers_and_folds_quotes():
     assert normalise("“It’s”  here.¹²") == "\"It's\" here."
+
+
+def test_a_paragraph_opening_with_the_next_number_but_no_marker_yet_is_body_text():
+    c = clean(read_text("Intro text here.¹\n\n1 Note one, *A Title*, 2001.\n\n2 million people voted that day, "
+                        "and the result was announced in the evening.²\n\n2 Note two, *Another Title*, 2002."))
+    assert [f.number for f in c.footnotes] == [1, 2]
+    assert c.text[:c.body_end].count("2 million people voted") == 1

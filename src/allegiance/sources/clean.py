@@ -6,7 +6,10 @@ steps run in an order that loses nothing:
 
 1. **Paragraphs** are the blank-line separated blocks of the extracted text.
 2. **Footnote blocks**: a paragraph that opens with the next footnote number (``12 ...`` or
-   ``¹² ...``, the numbers rising by one, a gap of at most two allowed) or ``*`` (an author note).
+   ``¹² ...``, the numbers rising by one, a gap of at most two allowed) whose marker the body has
+   shown before it (or, in a PDF, set in the smaller type; or whose marker comes later, when it reads
+   as a citation: a URL, an italic or quoted title, pages, an access date), or ``*`` after a starred
+   name (an author's note).
    A footnote that does not end like a sentence or a citation (``.``, ``)``, ...) is *open*; its
    continuation is the first later paragraph that reads as the rest of a citation (it closes a
    quotation the footnote opened, carries an access date, pages, an issue, a URL's tail or an
@@ -167,6 +170,9 @@ def _citation_score(frag: str, note: str) -> int:
     return score
 
 
+_CITED = re.compile(r"https?://|\*[^*\n]{3,}\*|[“\"]\w|\bpp?\.\s?\d|\(\s*Access", re.I)
+
+
 def _contained(inner: str, outer: str) -> bool:
     return len(inner) >= 20 and inner in outer
 
@@ -182,12 +188,14 @@ def clean(doc: Extracted) -> Cleaned:
     last = 0
     seen_body_marker: set[int] = set()
     star_seen = False
+    all_markers = {int(mk.group().translate(_SUP_TO_DIGIT)) for mk in MARKER.finditer(text)}
     for p in paras:
         m = _FN_START.match(p.text)
         if m:
             label = m.group(1) or m.group(2)
             n = int(label.translate(_SUP_TO_DIGIT))
-            if last < n <= last + 3 and (n in seen_body_marker or p.small or m.group(1) is not None):
+            if last < n <= last + 3 and (n in seen_body_marker or p.small
+                                         or (n in all_markers and _CITED.search(p.text))):
                 p.kind, p.number, p.label = "footnote", n, label
                 last = n
                 continue
