@@ -71,7 +71,7 @@ def main() -> None:
     out["cleaning"] = {
         "body_paragraphs_rejoined": sum(r["kind"] == "body" for r in cleaned.report["rejoined"]),
         "repeats_removed": len(cleaned.report["removed"]), "repeats_in_hand_cleaning": len(REPEATS),
-        "equal_to_hand_cleaned": normalise(got_body) == normalise(want),
+        "equal_to_hand_cleaned": [normalise(p) for p in got_body.split("\n\n")] == [normalise(p) for p in body],
         "body_characters_lost": len("".join(want.split())) - len("".join(got_body.split())),
         "markers_lost": len(MARKER.findall(want)) - len(MARKER.findall(got_body)),
         "unfinished": len(cleaned.report["unfinished"])}
@@ -144,8 +144,8 @@ def main() -> None:
                       "same_kinds": sum(second.get(n, {}).get("kind") == f["kind"] for n, f in first.items()),
                       "paragraphs_rejoined_at_page_breaks": sum(r["kind"] == "body"
                                                                 for r in again.cleaned.report["rejoined"]),
-                      "body_equal": normalise(again.cleaned.text[:again.cleaned.body_end]) == normalise(
-                          "\n\n".join(paras))}
+                      "body_equal": [normalise(p) for p in again.cleaned.text[:again.cleaned.body_end].split(
+                          "\n\n")] == [normalise(p) for p in paras]}
     if args.json:
         print(json.dumps(out, indent=1, ensure_ascii=False))
         return

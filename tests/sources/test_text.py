@@ -72,3 +72,32 @@ def test_an_html_article_with_notes_in_an_ordered_list_goes_through_the_pipeline
     assert (ref["title"], ref["section"], ref["URL"]) == ("The Treaty", "Article 4", "https://example.org/t")
     body = result.cleaned.text[:result.cleaned.body_end]
     assert "Ministry" not in body and body.count("¹") == 1 and notes[0]["marker"] is not None
+
+
+def test_a_small_pdf_with_footnotes_reads_back_as_the_text_did(tmp_path):
+    import sys
+    from pathlib import Path
+
+    from allegiance.sources import normalise, process, read_document
+
+    here = Path(__file__).parent
+    sys.path.insert(0, str(here))
+    from _typeset import font_dir, typeset
+
+    pytest.importorskip("fpdf")
+    if font_dir() is None:
+        pytest.skip("no DejaVu serif fonts to typeset with")
+    first = process(read_document(here.parent / "fixtures" / "sources" / "article.txt"), source_id="paper-2020")
+    body = [p.text for p in first.cleaned.paragraphs if p.kind in ("body", "heading")]
+    notes = {f.number: f.text for f in first.cleaned.footnotes if f.number is not None}
+    # a short page, so that paragraphs break across pages and notes fall at the foot of different pages
+    pdf = typeset(body, notes, tmp_path / "a.pdf", page_h=240)
+    doc = read_document(pdf)
+    assert doc.format == "pdf" and doc.small and "*The Declaration of Examples, Article 10*" in doc.text
+    again = process(doc, source_id="paper-2020")
+    assert len(again.cleaned.report["rejoined"]) == 2  # two paragraphs broken by pages, one by a footnote too
+    got = again.cleaned.text[:again.cleaned.body_end].split("\n\n")
+    assert [normalise(p) for p in got] == [normalise(p) for p in body]
+    assert [(f["number"], f["kind"], f["reference"]) for f in again.footnotes_json()] == [
+        (f["number"], f["kind"], f["reference"]) for f in first.footnotes_json()]
+    assert all(f["marker"] is not None for f in again.footnotes_json())

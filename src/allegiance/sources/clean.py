@@ -138,9 +138,21 @@ def _complete(text: str) -> bool:
     return bool(tail) and (tail[-1] in _TERMINAL or (end[-1:] == ")" and "(" in text[-80:]))
 
 
+_DANGLING = {"a", "an", "the", "of", "and", "or", "but", "nor", "to", "in", "on", "for", "with", "by", "at", "from",
+             "as", "that", "which", "who", "whose", "its", "their", "his", "her", "our", "is", "are", "was", "were",
+             "be", "been", "has", "have", "had", "not", "than", "into", "onto", "upon", "between", "this", "these"}
+
+
 def _heading(text: str) -> bool:
-    """A short line that does not end like a sentence: a title, heading, byline or keyword line."""
-    return _words(text) <= 15 and not _complete(text) and "\n" not in text.strip()
+    """A short line that does not end like a sentence: a title, heading, byline or keyword line.
+
+    A short fragment cut off by a page (ending on a comma, a hyphen or a word such as *the*, *of*,
+    *and*) is not a heading: it is the start of a paragraph that goes on.
+    """
+    if _words(text) > 15 or _complete(text) or "\n" in text.strip():
+        return False
+    tail = text.rstrip()
+    return not (tail.endswith((",", "-", "–")) or tail.split()[-1] in _DANGLING)
 
 
 def _open_quotes(text: str) -> int:
@@ -205,8 +217,6 @@ def clean(doc: Extracted) -> Cleaned:
         star_seen = star_seen or bool(re.search(r"\w\*(?:\s|$)", p.text))
         for mk in MARKER.finditer(p.text):
             seen_body_marker.add(int(mk.group().translate(_SUP_TO_DIGIT)))
-        if _heading(p.text) and not p.small:
-            p.kind = "heading"
     # open footnotes and their continuations
     fn_next: dict[int, int] = {}
     for i, p in enumerate(paras):
@@ -220,6 +230,14 @@ def clean(doc: Extracted) -> Cleaned:
                 q.kind = "continuation"
                 fn_next[i] = j
                 break
+
+    # headings: short lines that do not end like a sentence, unless what follows them continues them
+    flow = [i for i, p in enumerate(paras) if p.kind == "body"]
+    for k, i in enumerate(flow):
+        p = paras[i]
+        nxt = paras[flow[k + 1]].text if k + 1 < len(flow) else ""
+        if _heading(p.text) and not p.small and not nxt[:1].islower():
+            p.kind = "heading"
 
     # 3. body rejoining
     def _skip_as_copy(cand: Paragraph, broken: str) -> bool:
