@@ -21,7 +21,9 @@ class _SourcesGroup(DefaultGroup):
 
 sources_app = typer.Typer(
     name="sources", cls=_SourcesGroup, invoke_without_command=True, no_args_is_help=False, rich_markup_mode=None,
-    help="The sources: list them, show one (sources ID), import a document, anchor the quotes.")
+    subcommand_metavar="[ID | COMMAND [ARGS]...]",
+    help="List the sources; with an ID, show one (the same as `sources show ID`); or import a document, or "
+         "anchor the knowledge base's quotes.\n\nExample: allegiance sources sivitsky-2020 --json")
 
 
 def register(app: typer.Typer) -> None:
