@@ -20,6 +20,7 @@ from tests.conftest import FIXTURE_KB
 
 MEASURE_FIX = Path(__file__).resolve().parent / "fixtures" / "measure"
 MEASURE_KB = MEASURE_FIX / "kb"
+SOURCES_FIX = Path(__file__).resolve().parent / "fixtures" / "sources"
 IMPORT_KINDS = ("un_roll_calls", "un_votes", "un_roll_call_issues")
 
 
@@ -68,6 +69,10 @@ CASES: list[CliCase] = [
     C("small-timeline", "timeline", "BLR", schema="timeline", kb=SMALL),
     C("small-sources", "sources", schema="sources", kb=SMALL),
     C("small-source", "sources", "paper-2020", schema="sources", kb=SMALL),
+    C("small-sources-import", "sources", "import", str(SOURCES_FIX / "article.txt"), "--id", "paper-2020",
+      schema="sources-import", kb=SMALL),
+    C("small-sources-anchor", "sources", "anchor", "--texts", str(SOURCES_FIX / "texts"), schema="sources-anchor",
+      kb=SMALL),
     C("small-conflicts", "conflicts", schema="conflicts", kb=SMALL),
     # rules
     C("arrangements", "arrangements", schema="arrangements"),

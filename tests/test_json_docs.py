@@ -45,7 +45,7 @@ def command_of(title: str) -> str | None:
     if not m:
         return None
     words = m.group(1).split()
-    return "-".join(words) if words[0] == "data" else words[0]
+    return "-".join(words) if words[0] in ("data", "sources") and len(words) > 1 else words[0]
 
 
 def documented(body: str) -> tuple[set[str], set[str]]:
@@ -53,10 +53,10 @@ def documented(body: str) -> tuple[set[str], set[str]]:
     strict, mentioned = set(), set()
     for block in re.findall(r"```json\n(.*?)```", body, re.S):
         strict |= set(re.findall(r'"([a-z_][a-z0-9_]*)"\s*:', block))
-        mentioned |= set(re.findall(r'"([a-z_][a-z0-9_]*)"', block))
+        mentioned |= set(re.findall(r'"([A-Za-z_][A-Za-z0-9_-]*)"', block))  # CSL-JSON's keys: URL, date-parts
     prose = re.sub(r"```.*?```", "", body, flags=re.S)
     for span in re.findall(r"`([^`]+)`", prose):
-        words = set(re.findall(r"[a-z_][a-z0-9_]*", span))
+        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_-]*", span))
         mentioned |= words
         if "{" in span:  # a summary: keys follow "{", "," or "[" and precede ",", ":", "}" or "]"
             strict |= set(re.findall(r"(?:^|[{,\[])\s*([a-z_][a-z0-9_]*)\??\s*(?=[,:}\]]|$)", span))

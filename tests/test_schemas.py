@@ -50,20 +50,23 @@ def json_commands() -> dict[str, object]:
     found = {}
 
     def walk(cmd, path):
+        opts = {o for p in cmd.params for o in getattr(p, "opts", [])}
+        if path and ("--json" in opts or (path[-1] in FORMAT_JSON and "--format" in opts)):
+            found[" ".join(path)] = cmd  # a command, or a group that answers by itself (sources)
         if hasattr(cmd, "commands"):  # a group (Typer's, built on Click)
             for name, sub in cmd.commands.items():
                 walk(sub, path + [name])
-            return
-        opts = {o for p in cmd.params for o in getattr(p, "opts", [])}
-        if "--json" in opts or (path[-1] in FORMAT_JSON and "--format" in opts):
-            found[" ".join(path)] = cmd
 
     walk(typer.main.get_command(app), [])
     return found
 
 
+#: sub-commands that answer in their group's shape (``sources show ID`` is ``sources ID``)
+SAME_AS = {"sources show": "sources"}
+
+
 def schema_name(command: str) -> str:
-    return command.replace(" ", "-")
+    return SAME_AS.get(command, command.replace(" ", "-"))
 
 
 # ------------------------------------------------------------------ the schemas themselves

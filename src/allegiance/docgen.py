@@ -43,7 +43,9 @@ def cli_reference() -> str:
 
     runner = CliRunner()
     parts = ["# CLI reference\n", "Generated from `--help` by `scripts/gen_docs.py`; do not edit by hand.\n"]
-    for name in [None, *command_names()]:
+    # a group that answers by itself (``allegiance sources`` lists the sources) has its own section
+    answering = [g.name for g in app.registered_groups if g.typer_instance.registered_callback is not None]
+    for name in [None, *sorted([*command_names(), *answering])]:
         args = ([*name.split()] if name else []) + ["--help"]
         res = runner.invoke(app, args, env={"COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"})
         title = f"allegiance {name}" if name else "allegiance"

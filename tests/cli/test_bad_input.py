@@ -22,9 +22,11 @@ from typer.testing import CliRunner
 
 from allegiance.cli import app, command_names
 from allegiance.errors import shorten
+from tests.conftest import FIXTURE_KB
 from tests.measure.conftest import FIX, FIX_KB
 
 runner = CliRunner()
+SOURCES_FIX = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 
 # --------------------------------------------------------------------- what each parameter holds
 
@@ -36,7 +38,8 @@ DATES = {"as_of", "as_of_a", "as_of_b", "known_by", "since", "start", "end"}
 IDS = {"source_id", "action", "arrangement", "force", "body", "a", "b", "prop", "bloc", "kind", "check", "mode",
        "actions", "effects", "issue", "measure", "by", "source", "method", "fmt", "format", "unit", "system"}
 #: Parameters not walked here: files, free text, numbers, flags (each has its own tests).
-OTHER = {"seeds", "path", "version", "plot", "data", "output", "first", "last", "all_states", "force", "strict",
+OTHER = {"seeds", "texts", "anchors", "file", "out", "new_id",  # sources import/anchor: files, directories, a new id
+         "path", "version", "plot", "data", "output", "first", "last", "all_states", "force", "strict",
          "gpu", "ideal_points", "as_json",
          "host", "port", "workers", "replace"}  # serve's: an address and numbers (port and workers: tests/web/test_serve.py)
 
@@ -56,7 +59,8 @@ MEASURE = ["--kb", str(FIX_KB)]
 BASELINES: dict[str, tuple[list[str], list[dict]]] = {
     "timeline": (SHIPPED, [{"state": "BLR", "start": "2014", "end": "2020"}]),
     "facts": (SHIPPED, [{"state": "BLR", "as_of": "2020-07-01", "known_by": "2021-01-01"}]),
-    "sources": (SHIPPED, [{"source_id": "sivitsky-2020-n21"}]),
+    "sources show": (SHIPPED, [{"source_id": "sivitsky-2020-n21"}]),
+    "sources anchor": (["--kb", str(FIXTURE_KB)], [{"source_id": "paper-2020", "texts": str(SOURCES_FIX / "texts")}]),
     "record": (SHIPPED, [{"arrangement": "union-state", "start": "2022", "end": "2022"}]),
     "can": (SHIPPED, [{"action": "bring-russian-forces-into-blr", "arrangement": "union-state", "mode": "wartime",
                        "as_of": "2020-07-01", "consent": "BLR,RUS", "abstain": "BLR.president"}]),

@@ -134,6 +134,32 @@ class Group(TyperGroup):
         return params
 
 
+class DefaultGroup(Group):
+    """A group whose first word, when it names none of its commands, goes to its :attr:`default` command.
+
+    ``allegiance sources ID`` is ``allegiance sources show ID`` while ``sources import`` and ``sources
+    anchor`` stay commands. The group's own callback (run without a command) gets the command's error
+    mapping and global options, as a :class:`Command` would.
+    """
+
+    default: str = ""
+
+    def resolve_command(self, ctx: typer.Context, args: list[str]):
+        if args and self.default and args[0] not in self.commands and not args[0].startswith("-"):
+            return self.default, self.commands[self.default], args
+        return super().resolve_command(ctx, args)
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        root = ctx.find_root().obj
+        token = _GLOBALS.set(root if isinstance(root, Globals) else Globals())
+        try:
+            return super().invoke(ctx)
+        except AllegianceError as exc:
+            raise typer.Exit(report(exc, ctx)) from None
+        finally:
+            _GLOBALS.reset(token)
+
+
 class Command(TyperCommand):
     """A command whose errors are mapped by :func:`report` (one line, the flag, the exit code of the table)."""
 
@@ -367,6 +393,6 @@ def maybe(resource: Any) -> Any:
     return _Nothing() if resource is None else resource
 
 
-__all__ = ["JSON", "DATA", "Globals", "globals_", "Commands", "Command", "Group", "param_label", "report",
-           "report_os_error", "emit", "check_writable", "day", "bound", "split_list", "open_kb", "open_rules",
+__all__ = ["JSON", "DATA", "Globals", "globals_", "Commands", "Command", "Group", "DefaultGroup", "param_label",
+           "report", "report_os_error", "emit", "check_writable", "day", "bound", "split_list", "open_kb", "open_rules",
            "open_data", "open_data_if_any", "maybe"]
