@@ -329,7 +329,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         else:
             err = UsageError(f"{field or 'parameter'}: {first.get('msg', 'invalid')}", field=field, value=shown,
                              allowed=first.get("msg"))
-        code, body = error_body(err)
+        code, body = error_body(err, request.url.path)
         return _page_error(request, code, body)
 
     @app.exception_handler(StarletteHTTPException)
