@@ -698,10 +698,10 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
     @twin("/record", "record.html", summary="The recorded events of an arrangement checked against the provisions "
                                                 "in force on their dates: conforms, unknown or departure, with proofs")
-    def record_page(arrangement: str | None = Q("an arrangement id"),
+    def record_page(arrangement: str | None = Q("an arrangement id", examples=["union-state"]),
                     from_: str | None = Q("only events on or after this date (EDTF, e.g. 2022 or 2022-02-24)",
-                                          alias="from"),
-                    to: str | None = Q("only events on or before this date (EDTF)")) -> dict:
+                                          alias="from", examples=["2022"]),
+                    to: str | None = Q("only events on or before this date (EDTF)", examples=["2022-12-31"])) -> dict:
         if arrangement is None and from_ is None and to is None:
             return {"form": True}
         arr = _need(arrangement, "arrangement", "an arrangement id")
