@@ -180,6 +180,8 @@ def test_record_page_each_event_with_its_result_sources_and_proof(client):
             assert f"<code>{p['id']}</code>" in art
         for x in e["consents"] + e["refusals"]:
             assert f"<code>{x['player']}</code>" in art
+        ask = re.search(r'<a href="(/can\?[^"]+)"', art).group(1)  # the event's action, asked on its day
+        assert f"as_of={e['as_of']}" in ask and get_ok(client, html.unescape(ask)).text
     dep = next(e for e in js["events"] if e["as_of"] == "2022-02-24")
     assert dep["result"] == "departure"
     art = page[page.index(f'id="ev-{dep["id"]}"'):]
