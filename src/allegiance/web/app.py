@@ -46,8 +46,8 @@ from allegiance import (
     vetoes,
     who_commands,
 )
-from allegiance.rules import record as record_check
 from allegiance.errors import AllegianceError, DataError, DateError, UnknownIdError, UsageError, edge_of
+from allegiance.rules import record as record_check
 from allegiance.web import diagram
 from allegiance.web._ideal import READY, IdealEstimates
 from allegiance.web._store import AnswerKey, ExtraKey, Held, VotingKey, open_locked
