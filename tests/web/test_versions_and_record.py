@@ -182,6 +182,10 @@ def test_record_page_each_event_with_its_result_sources_and_proof(client):
             assert f"<code>{x['player']}</code>" in art
         ask = re.search(r'<a href="(/can\?[^"]+)"', art).group(1)  # the event's action, asked on its day
         assert f"as_of={e['as_of']}" in ask and get_ok(client, html.unescape(ask)).text
+    summary = page[page.index('<table class="record-summary">'):]
+    summary = summary[:summary.index("</table>")]
+    assert summary.count("<tr>") == js["count"] + 1  # a row per event, under the header
+    assert all(f'href="#ev-{e["id"]}"' in summary for e in js["events"])
     dep = next(e for e in js["events"] if e["as_of"] == "2022-02-24")
     assert dep["result"] == "departure"
     art = page[page.index(f'id="ev-{dep["id"]}"'):]
