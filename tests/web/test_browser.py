@@ -115,6 +115,36 @@ def test_ask_can_and_expand_the_proof_to_a_quote(page, base_url):
     assert page.watch.errors == [] and page.watch.csp(page) == []
 
 
+def test_record_page_expand_the_2022_departure_to_a_quote(page, base_url):
+    """From the Union State's page to its record; the 24 February 2022 departure's proof opened node by node, down
+    to the quoted guarantee it departs from."""
+    page.goto(f"{base_url}/arrangements/union-state?mode=wartime&as_of=2030-01-01")
+    assert "encoded up to" in page.locator("#version p.caveat").inner_text()
+    page.click("p.record-link a")
+    page.wait_for_url("**/record?arrangement=union-state")
+    event = page.locator("article#ev-invasion-of-ukraine-from-blr-2022")
+    assert "2022-02-24" in event.locator("h3").inner_text()
+    assert event.locator("h3 span.result").inner_text() == "departure"
+    assert "security-guarantees" in event.locator("ul.provisions").inner_text()
+    proof = event.locator(".proof")
+    peacetime = proof.locator(":scope > details > .proof-body > details").first  # the root is open; its modes not
+    peacetime.locator(":scope > summary").click()
+    action = peacetime.locator(":scope > .proof-body > details").nth(1)  # after how the mode is reached
+    action.locator(":scope > summary").click()
+    provision = action.locator(":scope > .proof-body > details").first
+    assert "security-guarantees" in provision.locator(":scope > summary").inner_text()
+    quote = provision.locator(":scope > .proof-body > blockquote").first
+    assert not quote.is_visible()  # closed until asked
+    provision.locator(":scope > summary").click()
+    assert quote.is_visible() and "will not permit" in quote.inner_text()
+    shot(page, "record-departure-2022-proof-expanded")
+    event.locator("button.expand-all").click()  # the event's expand-all opens its own proof only
+    assert proof.locator("details:not([open])").count() == 0
+    other = page.locator("article#ev-airbase-refused-2015 .proof details:not([open])")
+    assert other.count() > 0
+    assert page.watch.errors == [] and page.watch.csp(page) == []
+
+
 def test_follow_a_footnote_to_its_source(page, base_url):
     page.goto(f"{base_url}/can?action=bring-russian-forces-into-blr&in=union-state&mode=threatened-period")
     provision = page.locator("#proof > details > .proof-body > details").first
@@ -162,7 +192,9 @@ CRAWL = ["/", "/states", "/states/BLR?as_of=2020-07-01", "/arrangements", "/arra
          "/verify?in=union-state&property=no-foreign-forces-without-blr-consent",
          "/diff?a=union-state&b=sidorov-armenia-model&state=BLR", "/timeline?state=BLR&from=2014-01-01",
          "/sources", "/sources/sivitsky-2020", "/conflicts", "/statements/blr-independence-1990",
-         "/search?q=neutral", "/states/BLR?as_of=not-a-day", "/arrangements/eu-council-qmv"]
+         "/search?q=neutral", "/states/BLR?as_of=not-a-day", "/arrangements/eu-council-qmv",
+         "/record", "/record?arrangement=union-state",
+         "/can?action=use-blr-territory-against-neighbour&in=union-state&mode=wartime&as_of=2030-01-01"]
 
 
 def test_crawl_every_template_without_errors_or_csp_violations(page, base_url):

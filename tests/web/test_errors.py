@@ -61,12 +61,15 @@ def test_missing_and_wrong_parameters(client):
     check_error(client.get("/verify.json?in=union-state"), 400)
     check_error(client.get("/states/BLR.json?as_of=1900-01-01"), 400)
     check_error(client.get("/diff.json?a=union-state"), 400)
+    assert check_error(client.get("/record.json?to=2022"), 400).json()["field"] == "arrangement"
+    assert check_error(client.get("/record.json?arrangement=union-state&from=2022-02-30"), 400).json()["field"] == "from"
 
 
 def test_oversized_parameters(client):
     big = "a" * 5000
     for url in (f"/search.json?q={big}", f"/can.json?action={big}&in=union-state", f"/states/{big}.json?as_of=2020-07-01",
-                f"/sources/{big}.json", f"/timeline.json?state={big}"):
+                f"/sources/{big}.json", f"/timeline.json?state={big}", f"/record.json?arrangement={big}",
+                f"/record.json?arrangement=union-state&from={big}"):
         body = check_error(client.get(url)).json()
         assert len(str(body.get("value", ""))) <= 100
 
@@ -78,7 +81,9 @@ def test_hostile_parameters_everywhere(client, payload):
              ("/who-commands", {"force": payload, "in": "union-state", "mode": "wartime"}),
              ("/verify", {"in": "union-state", "property": payload}), ("/diff", {"a": payload, "b": "union-state"}),
              ("/states/BLR", {"as_of": payload}), ("/arrangements/union-state", {"mode": payload}),
-             ("/can", {"action": "bring-russian-forces-into-blr", "in": "union-state", "consent": payload})]
+             ("/can", {"action": "bring-russian-forces-into-blr", "in": "union-state", "consent": payload}),
+             ("/record", {"arrangement": payload}), ("/record", {"arrangement": "union-state", "from": payload}),
+             ("/record", {"arrangement": "union-state", "to": payload})]
     for path, params in cases:
         for suffix in ("", ".json"):
             r = client.get(path + suffix, params=params)

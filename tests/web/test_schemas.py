@@ -37,6 +37,10 @@ CASES = [
     ("/states/BLR.json?as_of=2020-07-01", [("status", "status"), ("timeline", "timeline"), ("assess", "brief"),
                                            ("changes", "changes")]),
     ("/arrangements/union-state.json?mode=wartime", [("vetoes", "vetoes")]),
+    ("/record.json?arrangement=union-state", [("record", None)]),
+    ("/record.json?arrangement=union-state&from=2022&to=2022", [("record", None)]),
+    ("/can.json?action=use-blr-territory-against-neighbour&in=union-state&mode=wartime&as_of=2030-01-01",
+     [("can", None)]),
 ]
 
 

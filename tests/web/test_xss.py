@@ -32,7 +32,8 @@ _TAGS = {"html", "head", "meta", "title", "link", "script", "body", "header", "a
          "label", "input", "button", "main", "h1", "h2", "h3", "h4", "p", "section", "details", "summary", "span",
          "strong", "table", "thead", "tbody", "tr", "th", "td", "code", "ol", "sup", "q", "dl", "dt", "dd", "div",
          "blockquote", "footer", "figure", "figcaption", "svg", "g", "title", "polygon", "ellipse", "path", "text",
-         "rect", "polyline", "select", "option", "datalist", "caption", "em", "mark", "br", "line", "tspan"}
+         "rect", "polyline", "select", "option", "datalist", "caption", "em", "mark", "br", "line", "tspan",
+         "article"}
 
 
 class Audit(HTMLParser):
@@ -79,7 +80,21 @@ def poison(data, draw, keys):
 
 KB_TEXT = {"title", "author", "outlet", "locator", "details", "name", "aliases", "description", "text", "note",
            "quote", "by", "topic"}
-PACT_TEXT = {"name", "description", "text", "note"}
+PACT_TEXT = {"name", "description", "text", "note", "reason"}
+RECORD_TEXT = {"name", "description", "note"}
+
+#: The pact's history and record, for the version sections and the record page: its provision is known only until
+#: 2022 (a reason to show), it is encoded to 2023 (a caveat after), and the record holds one event with a consent.
+HISTORY = {"encoded_until": "2023-12-31"}
+KNOWN_UNTIL = {"date": "2022-01-01", "reason": "the sources stop saying who decides", "basis": ["troops-2022"]}
+RECORD = {"arrangement": "pact", "description": "The pact's recorded events",
+          "events": [{"id": "radar-used-2022", "name": "The radar was used", "action": "use-radar",
+                      "date": "2022-02-10", "mode": "wartime", "actors": ["RUS"], "basis": ["troops-2022"],
+                      "consents": [{"player": "BLR.president", "basis": ["president-on-council"],
+                                    "note": "agreed"}],
+                      "note": "an event of the fixture"},
+                     {"id": "radar-used-2021", "name": "The radar was used earlier", "action": "use-radar",
+                      "date": "2021-06-01", "basis": ["troops-2022"]}]}
 
 
 def pages(c: TestClient) -> list[str]:
@@ -88,11 +103,15 @@ def pages(c: TestClient) -> list[str]:
             "/arrangements/pact?mode=wartime", "/arrangements/pact?mode=peacetime",
             "/can?action=use-radar&in=pact&mode=wartime", "/can?action=use-radar&in=pact",
             "/who-commands?force=radar-force&in=pact&mode=wartime", "/verify?in=pact&property=blr-veto",
-            "/diff?a=pact&b=pact", "/statements/independence-1990", "/search?q=belarus", "/search?q=radar",
+            "/diff?a=pact&b=pact", "/statements/independence-1990", "/record", "/record?arrangement=pact",
+            "/record?arrangement=pact&from=2022", "/can?action=use-radar&in=pact&mode=wartime&as_of=2024-06-01",
+            "/arrangements/pact?mode=wartime&as_of=2024-06-01", "/diff?a=pact&b=pact&as_of_a=2024-06-01",
+            "/who-commands?force=radar-force&in=pact&mode=wartime&as_of=2024-06-01", "/search?q=belarus", "/search?q=radar",
             "/search?q=script", "/search?q=alert"]
     for p in PAYLOADS[:4]:
         urls += [f"/search?q={quote(p)}", f"/states/{quote(p, safe='')}?as_of=2020-07-01",
-                 f"/timeline?state={quote(p)}", f"/can?action={quote(p)}&in=pact"]
+                 f"/timeline?state={quote(p)}", f"/can?action={quote(p)}&in=pact",
+                 f"/record?arrangement={quote(p)}", f"/record?arrangement=pact&from={quote(p)}"]
     return urls
 
 
@@ -108,7 +127,11 @@ def test_hostile_kb_text_is_escaped_everywhere(data):
         (kb / "arrangements").mkdir(parents=True)
         core = yaml.safe_load((FIXTURE_KB / "core.yaml").read_text())
         (kb / "core.yaml").write_text(yaml.safe_dump(poison(core, draw, KB_TEXT), allow_unicode=True))
-        pact = yaml.safe_load(PACT.read_text())
+        pact = {**yaml.safe_load(PACT.read_text()), **HISTORY}
+        pact["actions"][0]["provisions"][0]["known_until"] = KNOWN_UNTIL
+        (kb / "record").mkdir()
+        (kb / "record" / "pact.yaml").write_text(yaml.safe_dump(poison(RECORD, draw, RECORD_TEXT),
+                                                               allow_unicode=True))
         (kb / "arrangements" / "pact.yaml").write_text(yaml.safe_dump(poison(pact, draw, PACT_TEXT),
                                                                       allow_unicode=True))
         from allegiance.web import create_app

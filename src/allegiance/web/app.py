@@ -36,6 +36,7 @@ from allegiance import (
     get_source,
     list_arrangements,
     list_sources,
+    parse_date,
     parse_day,
     power,
     status,
@@ -46,6 +47,7 @@ from allegiance import (
     who_commands,
 )
 from allegiance.errors import AllegianceError, DataError, DateError, UnknownIdError, UsageError, edge_of
+from allegiance.rules import record as record_check
 from allegiance.web import diagram
 from allegiance.web._ideal import READY, IdealEstimates
 from allegiance.web._store import AnswerKey, ExtraKey, Held, VotingKey, open_locked
@@ -69,6 +71,9 @@ SECURITY_HEADERS = {
 #: Library field names -> the query parameters that carry them (the web's counterpart of CLI flags).
 PARAM_OF_FIELD = {"arrangement": "in", "start": "from", "end": "to", "prop": "property", "source_id": "id",
                   "states": "state"}
+
+#: Where a page's query parameter is named as the library names the field (``/record?arrangement=``).
+PARAM_OF_FIELD_AT = {"/record": {"arrangement": "arrangement"}}
 
 MAX_PARAM = 200
 #: What a day parameter must look like (empty: not given); parse_day then checks that it is a real day.
@@ -157,6 +162,17 @@ def _day(text: str | None, param: str) -> date | None:
         raise
 
 
+def _bound(text: str | None, param: str, *, end: bool = False) -> date | None:
+    """The first (with ``end``, the last) day an EDTF date can mean, as the CLI's ``--from``/``--to`` read it."""
+    if text is None or text.strip() == "":
+        return None
+    try:
+        d = parse_date(text.strip())
+    except DateError as exc:
+        raise DateError(exc.message, value=text, field=param, allowed=exc.allowed) from None
+    return d.upper if end else d.lower
+
+
 def _need(value: str | None, param: str, what: str) -> str:
     if value is None or value.strip() == "":
         raise UsageError(f"{param} is required: {what}", field=param, allowed=what)
@@ -175,11 +191,13 @@ def _query_key(request: Request) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(request.query_params.multi_items(), key=lambda kv: kv[0]))
 
 
-def error_body(exc: AllegianceError) -> tuple[int, dict]:
+def error_body(exc: AllegianceError, path: str | None = None) -> tuple[int, dict]:
+    """The one error shape of ``exc``, its field named as the query parameter of the page at ``path``."""
     _, http = edge_of(exc)
     body = exc.context()
-    if body.get("field") in PARAM_OF_FIELD:
-        body["field"] = PARAM_OF_FIELD[body["field"]]
+    names = {**PARAM_OF_FIELD, **PARAM_OF_FIELD_AT.get((path or "").removesuffix(".json"), {})}
+    if body.get("field") in names:
+        body["field"] = names[body["field"]]
     body["status"] = http
     return http, body
 
@@ -292,7 +310,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
 
     @app.exception_handler(AllegianceError)
     async def _allegiance_error(request: Request, exc: AllegianceError):
-        code, body = error_body(exc)
+        code, body = error_body(exc, request.url.path)
         return _page_error(request, code, body)
 
     @app.exception_handler(RequestValidationError)
@@ -311,7 +329,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         else:
             err = UsageError(f"{field or 'parameter'}: {first.get('msg', 'invalid')}", field=field, value=shown,
                              allowed=first.get("msg"))
-        code, body = error_body(err)
+        code, body = error_body(err, request.url.path)
         return _page_error(request, code, body)
 
     @app.exception_handler(StarletteHTTPException)
@@ -558,14 +576,22 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     # ------------------------------------------------------------------------------------ arrangements
 
     def _arr_extra(data: dict, engine: str) -> dict:
+        # the version the page used: the vetoes' records (every action's provisions) and each force's commands
+        records, seen = [], set()
+        for v in [data["vetoes"]["version"], *(w["version"] for w in data["command"].values())]:
+            for r in v["in_force"]:
+                if (r["record"], r["id"]) not in seen:
+                    seen.add((r["record"], r["id"]))
+                    records.append(r)
+        out = {"svg": None, "version_records": records}
         if not data["mode"]:
-            return {"svg": None}
+            return out
         bodies = data["vetoes"].get("bodies", [])
         g = diagram.command_graph(data["command"], bodies)
         if not g.nodes:  # e.g. a treaty regime with neither bodies nor forces: nothing to draw
-            return {"svg": None}
+            return out
         label = f"Command diagram of {data['arrangement']['name']} in {data['mode']}"
-        return {"svg": Markup(diagram.render_svg(g, engine=engine, label=label))}
+        return {**out, "svg": Markup(diagram.render_svg(g, engine=engine, label=label))}
 
     @twin("/arrangements/{aid}", "arrangement.html",
           summary="An arrangement at a date and in a readiness mode: diagram, command chains, decision rules, "
@@ -669,6 +695,18 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         y = _need(b, "b", "an arrangement id")
         return ask(diff, H().rules, x, y, as_of_a=_day(as_of_a, "as_of_a"), as_of_b=_day(as_of_b, "as_of_b"),
                    state=state or None)
+
+    @twin("/record", "record.html", summary="The recorded events of an arrangement checked against the provisions "
+                                                "in force on their dates: conforms, unknown or departure, with proofs")
+    def record_page(arrangement: str | None = Q("an arrangement id", examples=["union-state"]),
+                    from_: str | None = Q("only events on or after this date (EDTF, e.g. 2022 or 2022-02-24)",
+                                          alias="from", examples=["2022"]),
+                    to: str | None = Q("only events on or before this date (EDTF)", examples=["2022-12-31"])) -> dict:
+        if arrangement is None and from_ is None and to is None:
+            return {"form": True}
+        arr = _need(arrangement, "arrangement", "an arrangement id")
+        lo, hi = _bound(from_, "from"), _bound(to, "to", end=True)
+        return ask(record_check, H().rules, arr, start=lo, end=hi)
 
     # ------------------------------------------------------------------------------------ facts
 
