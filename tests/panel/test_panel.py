@@ -237,3 +237,12 @@ def test_cli_json_needs_a_file(cli):
     r = CliRunner().invoke(app, ["panel", "--states", "FIN", "--from", "2020-01-01", "--to", "2020-01-02", "--json"],
                            env=cli.env)
     assert r.exit_code == 2 and r.stderr.startswith("error: --output: --json describes the file written")
+
+
+def test_without_the_cow_list_a_state_that_ceased_covers_only_its_days(shipped_store):
+    p = build_panel(shipped_store, None, unit="state-year", start=date(1985, 1, 1), end=date(1995, 12, 31)).frame
+    years = {c: sorted(p[p.iso3 == c].year) for c in ("DDR", "CSK")}
+    assert years["DDR"] == list(range(1985, 1991)) and years["CSK"] == list(range(1985, 1993))
+    # (the USSR shares COW code 365 with Russia, so its state-years are Russia's row: see the spells)
+    days = build_panel(shipped_store, None, unit="spell", start=date(1990, 1, 1), end=date(1992, 12, 31)).frame
+    assert str(days[days.iso3 == "SUN"].end.max())[:10] == "1991-12-25"
