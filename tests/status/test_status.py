@@ -266,3 +266,19 @@ def test_status_of_a_state_that_ceased_is_a_one_line_error_in_the_cli():
     res = runner.invoke(app, ["status", "SUN", "--as-of", "2000-01-01"])
     assert res.exit_code != 0 and "Traceback" not in res.output
     assert "did not exist as a state on 2000-01-01" in res.output and "sun-exists" in res.output
+
+
+def test_the_us_suspension_of_anzus_ends_the_obligation_between_nzl_and_usa_only(shipped_store):
+    from allegiance.status.index import index_of
+
+    ix = index_of(shipped_store)
+
+    def md(state, day):
+        return evaluate(Context(ix, state, day), "mutual-defence")
+
+    before, on = date(1986, 9, 16), date(1986, 9, 17)
+    assert md("NZL", before)["allies"] == ["AUS", "USA"] and md("NZL", on)["allies"] == ["AUS"]
+    assert "NZL" in md("USA", before)["allies"] and "NZL" not in md("USA", on)["allies"]
+    assert "AUS" in md("USA", on)["allies"] and md("AUS", on)["allies"] == ["NZL", "USA"]
+    after = md("NZL", on)
+    assert after["result"] == "met" and "usa-suspends-anzus-obligations-nzl" in {e["id"] for e in after["evidence"]}

@@ -33,7 +33,7 @@ __all__ = ["FULL_INDEX_LIMIT", "MEMBER_ROLES", "WAR_ROLES", "Index", "LazyIndex"
 # The predicates the criteria read.
 _PREDICATES = ("member-of", "party-to", "obligation", "neutrality", "aim", "stationed-in", "leased-to",
                "located-in", "participated-in", "participant", "territory-used", "occurred", "assessed-as",
-               "independence", "in-force", "exists")
+               "independence", "in-force", "exists", "security-guarantee")
 
 MEMBER_ROLES = frozenset({"member", "founding-member"})
 # The roles of an event's participants that make the event a war and the participant a party to it.
