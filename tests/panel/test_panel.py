@@ -187,10 +187,10 @@ def test_the_atop_crosscheck_lists_runs_of_disagreeing_years(shipped_store, fixt
 
     p = build_panel(shipped_store, fixture_data, unit="state-year", end=date(2018, 12, 31))
     rows = crosscheck(p.frame)
-    # the United States: a NATO member from 1949 in the knowledge base; the fixture's ATOP has its defence dyad
-    # only in 1949 and 1950, and covers 1948-1993
+    # the United States: a party to the Rio Treaty from 1947 and a NATO member from 1949 in the knowledge base;
+    # the fixture's ATOP has its defence dyad only in 1949 and 1950, and covers 1948-1993
     usa = [r for r in rows if r["iso3"] == "USA"]
-    assert [(r["from"], r["to"], r["kb"], r["atop"]) for r in usa] == [(1951, 1993, "met", 0)]
+    assert [(r["from"], r["to"], r["kb"], r["atop"]) for r in usa] == [(1948, 1948, "met", 0), (1951, 1993, "met", 0)]
     assert all((r["kb"] == "met") != (r["atop"] == 1) for r in rows)
     assert all(r["from"] >= 1948 and r["to"] <= 1993 for r in rows)  # only years ATOP covers
     with pytest.raises(UsageError, match="state-year panel with ATOP"):
