@@ -201,8 +201,9 @@ def test_public_api():
     import allegiance.panel as panel
 
     assert sorted(panel.__all__) == sorted([
-        "FORMATS", "PANEL_START", "UNITS", "AtopDefence", "Member", "Panel", "add_atop_alliance", "add_posture",
-        "atop_defence", "build_panel", "cite_posture", "codebook", "column_of", "create_stateyears", "kb_info",
+        "FORMATS", "PANEL_START", "UNITS", "AtopDefence", "Member", "Panel", "add_alignment", "add_atop_alliance",
+        "add_ideal_points", "add_posture", "atop_defence", "build_panel", "cite_posture", "codebook", "column_of",
+        "create_stateyears", "kb_info",
         "members", "write_panel"])
     assert all(hasattr(panel, n) for n in panel.__all__)
 
