@@ -282,3 +282,10 @@ def test_the_us_suspension_of_anzus_ends_the_obligation_between_nzl_and_usa_only
     assert "AUS" in md("USA", on)["allies"] and md("AUS", on)["allies"] == ["NZL", "USA"]
     after = md("NZL", on)
     assert after["result"] == "met" and "usa-suspends-anzus-obligations-nzl" in {e["id"] for e in after["evidence"]}
+
+
+def test_changes_of_a_state_that_ceased_name_the_end_of_the_range(shipped_store):
+    with pytest.raises(StatusError, match="did not exist as a state on 2000-01-01") as e:
+        changes(shipped_store, "SUN", start=date(1990, 1, 1), end=date(2000, 1, 1))
+    assert e.value.field == "end"
+    assert changes(shipped_store, "SUN", start=date(1990, 1, 1), end=date(1991, 12, 25))["state"] == "SUN"

@@ -60,7 +60,7 @@ def _check_day(ix: Index, as_of: date) -> None:
                           allowed=f"a day from {COVERAGE_START.isoformat()} to {ix.horizon.isoformat()}")
 
 
-def _check(store: Store, state: str, as_of: date) -> tuple[Index, str, str]:
+def _check(store: Store, state: str, as_of: date, *, field: str = "as_of") -> tuple[Index, str, str]:
     ix = index_of(store)
     _check_day(ix, as_of)
     code, name = state_code(store, state)
@@ -74,7 +74,7 @@ def _check(store: Store, state: str, as_of: date) -> tuple[Index, str, str]:
                          for r in recs)
         raise StatusError(f"{code} ({name}) did not exist as a state on {as_of.isoformat()}: it existed {when}; "
                           "ask about a day it existed, or about its successor", value=as_of.isoformat(),
-                          field="as_of", allowed=f"a day on which {code} existed ({when})")
+                          field=field, allowed=f"a day on which {code} existed ({when})")
     return ix, code, name
 
 
@@ -219,8 +219,8 @@ def changes(store: Store, state: str, *, start: date, end: date) -> dict[str, An
     if end < start:
         raise StatusError(f"the end {end.isoformat()} is before the start {start.isoformat()}", value=end.isoformat(),
                           field="end", allowed=f"a day on or after {start.isoformat()}")
-    ix, code, name = _check(store, state, start)
-    _check(store, state, end)
+    ix, code, name = _check(store, state, start, field="start")
+    _check(store, state, end, field="end")
     _, prev = _evaluate(store, ix, code, start)
     initial = _truths(prev)
     before = dict(initial)
