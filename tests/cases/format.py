@@ -16,7 +16,7 @@ not take, or a malformed date is an error naming ``file:line``.
 ``expect`` names keys of the answer (the dictionary the library function
 returns), plus the derived views listed under each question in ``ASKS``
 (``chain_ids``: the ids along a command chain; ``label_holds``: each label's
-``holds``; ``veto_states``: per ``action/mode``; ...). Values are compared
+``holds``; ``allies``: the states a mutual-defence obligation binds the state to; ``veto_states``: per ``action/mode``; ...). Values are compared
 exactly, type included (``true`` is not ``1``); a mapping is compared key by
 key, so a case names only the labels, players or statements it is about.
 """
@@ -107,7 +107,8 @@ ASKS: dict[str, Ask] = {
         views={"unknown_cases": lambda a: sorted({f"{u['action']}/{u['mode']}/{u['date']}" for u in a["unknown"]}),
                "unknown_from": lambda a: min((u["date"] for u in a["unknown"]), default=None)}),
     "status": Ask(_store_call("status", lambda g, d: ((g["state"],), {"as_of": d})), required=("state",),
-                  views={"label_holds": lambda a: {lb["label"]: lb["holds"] for lb in a["labels"]}}),
+                  views={"label_holds": lambda a: {lb["label"]: lb["holds"] for lb in a["labels"]},
+                         "allies": lambda a: next(c for c in a["criteria"] if c["id"] == "mutual-defence")["allies"]}),
     "status-all": Ask(_store_call("status_all", lambda g, d: ((), {"as_of": d})), required=()),
     "compare": Ask(_store_call("compare", lambda g, d: ((g["states"],), {"as_of": d})), required=("states",),
                    views={"values": lambda a: {r["label"]: r["values"] for r in a["rows"]}}),

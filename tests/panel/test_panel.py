@@ -187,10 +187,10 @@ def test_the_atop_crosscheck_lists_runs_of_disagreeing_years(shipped_store, fixt
 
     p = build_panel(shipped_store, fixture_data, unit="state-year", end=date(2018, 12, 31))
     rows = crosscheck(p.frame)
-    # the United States: a NATO member from 1949 in the knowledge base; the fixture's ATOP has its defence dyad
-    # only in 1949 and 1950, and covers 1948-1993
+    # the United States: a party to the Rio Treaty from 1947 and a NATO member from 1949 in the knowledge base;
+    # the fixture's ATOP has its defence dyad only in 1949 and 1950, and covers 1948-1993
     usa = [r for r in rows if r["iso3"] == "USA"]
-    assert [(r["from"], r["to"], r["kb"], r["atop"]) for r in usa] == [(1951, 1993, "met", 0)]
+    assert [(r["from"], r["to"], r["kb"], r["atop"]) for r in usa] == [(1948, 1948, "met", 0), (1951, 1993, "met", 0)]
     assert all((r["kb"] == "met") != (r["atop"] == 1) for r in rows)
     assert all(r["from"] >= 1948 and r["to"] <= 1993 for r in rows)  # only years ATOP covers
     with pytest.raises(UsageError, match="state-year panel with ATOP"):
@@ -201,8 +201,9 @@ def test_public_api():
     import allegiance.panel as panel
 
     assert sorted(panel.__all__) == sorted([
-        "FORMATS", "PANEL_START", "UNITS", "AtopDefence", "Member", "Panel", "add_atop_alliance", "add_posture",
-        "atop_defence", "build_panel", "cite_posture", "codebook", "column_of", "create_stateyears", "kb_info",
+        "FORMATS", "PANEL_START", "UNITS", "AtopDefence", "Member", "Panel", "add_alignment", "add_atop_alliance",
+        "add_ideal_points", "add_posture", "atop_defence", "build_panel", "cite_posture", "codebook", "column_of",
+        "create_stateyears", "kb_info",
         "members", "write_panel"])
     assert all(hasattr(panel, n) for n in panel.__all__)
 
@@ -237,3 +238,12 @@ def test_cli_json_needs_a_file(cli):
     r = CliRunner().invoke(app, ["panel", "--states", "FIN", "--from", "2020-01-01", "--to", "2020-01-02", "--json"],
                            env=cli.env)
     assert r.exit_code == 2 and r.stderr.startswith("error: --output: --json describes the file written")
+
+
+def test_without_the_cow_list_a_state_that_ceased_covers_only_its_days(shipped_store):
+    p = build_panel(shipped_store, None, unit="state-year", start=date(1985, 1, 1), end=date(1995, 12, 31)).frame
+    years = {c: sorted(p[p.iso3 == c].year) for c in ("DDR", "CSK")}
+    assert years["DDR"] == list(range(1985, 1991)) and years["CSK"] == list(range(1985, 1993))
+    # (the USSR shares COW code 365 with Russia, so its state-years are Russia's row: see the spells)
+    days = build_panel(shipped_store, None, unit="spell", start=date(1990, 1, 1), end=date(1992, 12, 31)).frame
+    assert str(days[days.iso3 == "SUN"].end.max())[:10] == "1991-12-25"

@@ -55,3 +55,57 @@ def test_state_year_panel_of_the_real_system(shipped_store, real_data, tmp_path)
     out = write_panel(p, tmp_path / "posture.dta")
     back = pd.read_stata(out["file"])
     assert len(back) == len(p.frame)
+
+
+SHARED = REAL.parent
+
+
+def test_real_ideal_points_join_the_real_state_years(shipped_store, real_data):
+    """BSV's published ideal points (../shared/data/idealpoints) on the COW state-years: sessions 1-74 are
+    1946-2019; a state-year without a BSV row is missing, never 0."""
+    from allegiance.measure.ideal.validate import read_bsv
+    from allegiance.panel import add_ideal_points, create_stateyears
+
+    bsv_file = SHARED / "idealpoints" / "IdealpointestimatesAll_Apr2020.csv"
+    if not bsv_file.is_file():
+        pytest.skip(f"BSV's ideal points are not at {bsv_file} (../shared/data beside the checkout)")
+    sy = create_stateyears(shipped_store, real_data, start_year=1946, end_year=2020)
+    df = add_ideal_points(sy, bsv_file)
+    bsv = read_bsv(bsv_file)
+    ix = df.set_index(["iso3", "year"])
+    for (state, session) in [("USA", 1), ("SUN", 40), ("RUS", 60), ("CHE", 57)]:
+        assert ix.loc[(state, 1945 + session), "ideal_point"] == bsv[(state, session)]["ideal_point"]
+    assert df.attrs["allegiance"]["datasets"][-1]["years"] == [1946, 2019]
+    assert df[df.year == 2020].ideal_point.isna().all()
+    assert pd.isna(ix.loc[("CHE", 1990), "ideal_point"])  # Switzerland joined the UN in 2002
+    has_row = [(s, y - 1945) in bsv for s, y in zip(df.iso3, df.year)]
+    assert (df.ideal_point.notna() == pd.Series(has_row, index=df.index)).all()
+
+
+def test_real_alignment_with_the_united_states(shipped_store, real_data, tmp_path):
+    """UN votes (../shared/data/unvotes, the unvotes package's files) on the COW state-years, checked against
+    the measure layer's own alignment for a few states."""
+    from allegiance.measure import alignment
+    from allegiance.panel import add_alignment, create_stateyears
+
+    un = SHARED / "unvotes"
+    files = {k: un / f"{k}.csv.gz" for k in ("un_roll_calls", "un_votes", "un_roll_call_issues")}
+    if not all(f.is_file() for f in files.values()):
+        pytest.skip(f"the UN votes are not at {un} (../shared/data beside the checkout)")
+    data = open_data(tmp_path / "votes.duckdb", read_only=False)
+    try:
+        import_dataset(data, "cow_states", REAL / "cow_states.csv")
+        for kind, f in files.items():
+            import_dataset(data, kind, f)
+        df = add_alignment(create_stateyears(shipped_store, data, start_year=1980, end_year=2020), data,
+                           shipped_store, with_="USA")
+        ix = df.set_index(["iso3", "year"])
+        for state in ("GBR", "CUB", "IND"):
+            res = alignment(data, shipped_store, state, ["USA"], start=1980, end=2020, by="year")
+            for p in res["series"][0]["points"]:
+                assert ix.loc[(state, p["period"]), "align_usa_agree"] == p["value"]
+                assert ix.loc[(state, p["period"]), "align_usa_n"] == p["n"]
+        assert df.attrs["allegiance"]["datasets"][-1]["alignment"]["years"] == [1980, 2020]  # to January 2020
+        assert ix.loc[("CHE", 1990), "align_usa_n"] == 0  # in the system, not in the UN: no joint roll call
+    finally:
+        data.close()

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from allegiance.errors import StatusError
 from allegiance.facts.store import open_store
 from allegiance.status import changes, status, status_all
 from allegiance.status import index as index_mod
@@ -29,9 +30,12 @@ def _using(store, ix):
 
 
 def _answer(store, ix, fn, *args, **kw):
+    """The answer as JSON, or the error's message (a state that did not exist that day): both must agree."""
     _using(store, ix)
     try:
         return json.dumps(fn(store, *args, **kw), sort_keys=True, default=str)
+    except StatusError as e:
+        return f"error: {e}"
     finally:
         store.cache.pop("status-index", None)
 

@@ -247,3 +247,45 @@ def test_assessment_reports_un_voting_when_votes_are_imported(shipped_store, tmp
     blocks = next(s for s in doc["sections"] if s["id"] == "behaviour")["blocks"]
     tables = [b for b in blocks if b["type"] == "table"]
     assert tables and {r[0] for r in tables[0]["rows"]} >= {"Russia"}
+
+
+def test_a_state_that_ceased_is_neither_listed_nor_answered_for_after_it_ceased(shipped_store):
+    # the USSR until 25 December 1991, the GDR until 2 October 1990, Czechoslovakia until 31 December 1992
+    # (kb/state-existence.yaml: valid_until is the first day the state no longer existed)
+    for code, last in (("SUN", date(1991, 12, 25)), ("DDR", date(1990, 10, 2)), ("CSK", date(1992, 12, 31))):
+        assert status(shipped_store, code, as_of=last)["state"] == code
+        assert code in {r["state"] for r in status_all(shipped_store, as_of=last)["states"]}
+        after = date.fromordinal(last.toordinal() + 1)
+        assert code not in {r["state"] for r in status_all(shipped_store, as_of=after)["states"]}
+        with pytest.raises(StatusError, match=rf"{code} \(.*\) did not exist as a state on {after.isoformat()}"):
+            status(shipped_store, code, as_of=after)
+    assert "RUS" in {r["state"] for r in status_all(shipped_store, as_of=date(2000, 1, 1))["states"]}
+
+
+def test_status_of_a_state_that_ceased_is_a_one_line_error_in_the_cli():
+    res = runner.invoke(app, ["status", "SUN", "--as-of", "2000-01-01"])
+    assert res.exit_code != 0 and "Traceback" not in res.output
+    assert "did not exist as a state on 2000-01-01" in res.output and "sun-exists" in res.output
+
+
+def test_the_us_suspension_of_anzus_ends_the_obligation_between_nzl_and_usa_only(shipped_store):
+    from allegiance.status.index import index_of
+
+    ix = index_of(shipped_store)
+
+    def md(state, day):
+        return evaluate(Context(ix, state, day), "mutual-defence")
+
+    before, on = date(1986, 9, 16), date(1986, 9, 17)
+    assert md("NZL", before)["allies"] == ["AUS", "USA"] and md("NZL", on)["allies"] == ["AUS"]
+    assert "NZL" in md("USA", before)["allies"] and "NZL" not in md("USA", on)["allies"]
+    assert "AUS" in md("USA", on)["allies"] and md("AUS", on)["allies"] == ["NZL", "USA"]
+    after = md("NZL", on)
+    assert after["result"] == "met" and "usa-suspends-anzus-obligations-nzl" in {e["id"] for e in after["evidence"]}
+
+
+def test_changes_of_a_state_that_ceased_name_the_end_of_the_range(shipped_store):
+    with pytest.raises(StatusError, match="did not exist as a state on 2000-01-01") as e:
+        changes(shipped_store, "SUN", start=date(1990, 1, 1), end=date(2000, 1, 1))
+    assert e.value.field == "end"
+    assert changes(shipped_store, "SUN", start=date(1990, 1, 1), end=date(1991, 12, 25))["state"] == "SUN"

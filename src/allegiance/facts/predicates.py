@@ -104,7 +104,8 @@ _LIST = [
     _p("part-of", "Part of a larger whole (a unit of a force, a body of an organisation, an event of a series).",
        ("force", "body", "office", "organisation", "event", "facility", "document"),
        object=("force", "body", "organisation", "event", "document"), modes=True),
-    _p("exists", "The force, body or office exists (negated: does not exist).", ("force", "body", "office"),
+    _p("exists", "The force, body, office or state exists (negated: does not exist); for a state, the days it "
+       "existed as one (valid_until: the day it ceased).", ("force", "body", "office", "state"),
        roles=(), modes=True),
     _p("commanded-by", "The force is commanded by the office (or person).", ("force",),
        object=("office", "person"), roles=(), modes=True, functional="value"),

@@ -50,7 +50,7 @@ from allegiance.measure.similarity import (
 from allegiance.measure.data.store import DataStore
 from allegiance.measure.data.votes import Votes, load_votes, source_info
 
-__all__ = ["alignment", "cohesion", "LEVEL", "REPLICATES"]
+__all__ = ["alignment", "alignment_by_state_year", "cohesion", "LEVEL", "REPLICATES"]
 
 LEVEL = 0.95
 REPLICATES = 1000
@@ -105,7 +105,26 @@ def _bloc_position(votes: Votes, mask: np.ndarray, exclude: tuple[str, ...]) -> 
     for c in exclude:
         if c in votes.states:
             m[votes.states.index(c)] = False
-    counts = np.stack([((votes.matrix == k) & m).sum(axis=0) for k in (1, 2, 3)])  # (3, R)
+    return _plurality(_bloc_counts(votes, m))
+
+
+def _bloc_counts(votes: Votes, mask: np.ndarray) -> np.ndarray:
+    """(3, roll calls): how many members voted yes, abstain and no on each roll call."""
+    return np.stack([((votes.matrix == k) & mask).sum(axis=0) for k in (1, 2, 3)])
+
+
+def _without(votes: Votes, mask: np.ndarray, counts: np.ndarray, exclude: tuple[str, ...]) -> np.ndarray:
+    """``counts`` less the votes of ``exclude`` where they were members (the same as leaving them out of the mask)."""
+    out = counts.copy()
+    for c in exclude:
+        if c in votes.states:
+            i = votes.states.index(c)
+            for k in (1, 2, 3):
+                out[k - 1] -= (votes.matrix[i] == k) & mask[i]
+    return out
+
+
+def _plurality(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     top = counts.max(axis=0)
     winners = (counts == top).sum(axis=0)
     pos = (counts.argmax(axis=0) + 1).astype(np.int8)
@@ -218,6 +237,49 @@ def alignment(data: DataStore, kb: Store, state: str, with_: list[str], *, start
         "source": source_info(data, votes.source),
         "series": series,
     }
+
+
+def alignment_by_state_year(data: DataStore, kb: Store, target: str, *, states: list[str], start: int | None = None,
+                            end: int | None = None, measure: str = "agree",
+                            source: str | None = None) -> dict[str, Any]:
+    """The alignment of each of ``states`` with ``target`` (a state or a bloc) in each calendar year, for a panel.
+
+    The same measure as :func:`alignment` with ``by="year"`` (each state followed through its earlier forms;
+    a bloc's position the plurality of its members, the state itself left out), without intervals. Returns
+    ``{"with", "name", "type", "years": [first, last] of the roll calls loaded, "source", "rows": [(state,
+    year, value, n)]}``, a row for each state-year with at least one joint roll call (``value`` None where the
+    measure is undefined); ``itself`` lists the states that are the target (no row, and no count of 0).
+    """
+    _check(measure, "year", start, end)
+    votes = load_votes(data, source=source, start_year=start, end_year=end)
+    periods = votes.periods("year")
+    bloc = resolve_bloc(kb, target)
+    if bloc is not None:
+        mask, _recorded = _member_mask(votes, kb, bloc[0], _days(votes))
+        counts = _bloc_counts(votes, mask)
+        head = {"with": bloc[0], "name": bloc[1], "type": "bloc"}
+    else:
+        tcode, tname = state_code(kb, target)
+        y, _who = _lineage_row(votes, tcode)
+        head = {"with": tcode, "name": tname, "type": "state"}
+    rows, itself = [], []
+    for code in states:
+        if head["type"] == "state" and head["with"] in lineage(code):
+            itself.append(code)  # the target itself: no alignment with itself
+            continue
+        x, _x_who = _lineage_row(votes, code)
+        if not x.any():
+            continue
+        if bloc is not None:
+            y, _n = _plurality(_without(votes, mask, counts, lineage(code)))
+        for year, cols in periods:
+            vals = measures_from_counts(counts_pair(x[cols], y[cols]))
+            n = int(vals["n"])
+            if n:
+                rows.append((code, year, _f(vals[measure]), n))
+    years = [int(votes.years.min()), int(votes.years.max())] if len(votes.years) else [start, end]
+    return {**head, "measure": measure, "years": years, "source": source_info(data, votes.source), "rows": rows,
+            "itself": itself}
 
 
 def _interval_doc(measure: str, level: float, replicates: int, seed: int) -> dict[str, Any]:

@@ -3,9 +3,10 @@
 Where the Correlates of War state list is imported into the data store (``allegiance data import
 cow_states FILE``), the panel covers every state of that list on the days it was in the system; else
 the states the knowledge base names, over the whole range asked (the knowledge base does not say when
-each entered the state system). Each stretch carries the state's ISO 3166 alpha-3 code on those days
-(COW codes some lineages alike: 365 is the USSR until the end of 1991 and Russia after;
-:data:`allegiance.measure.data.codes.COW_SPANS`), so a COW state can have several stretches.
+each entered the state system), except that a state with ``exists`` records (one that ceased to exist:
+the USSR, the GDR, Czechoslovakia) covers only the days they give. Each stretch carries the state's ISO
+3166 alpha-3 code on those days (COW codes some lineages alike: 365 is the USSR until the end of 1991 and
+Russia after; :data:`allegiance.measure.data.codes.COW_SPANS`), so a COW state can have several stretches.
 
 The COW list closes every state still in the system on its last day (31 December 2016 in v2016): that is
 the list's end, not the state's. Such a stretch runs on to the end of the panel, and says so
@@ -64,11 +65,12 @@ def members(ix, data, *, start: date, end: date, system: str | None = None) -> t
                                "cow_states cow_states.csv", value="cow_states", field="system",
                                allowed="an imported cow_states dataset")
     if cow is None:
-        out = [Member(s, codes.iso3_to_cow(s) if s not in codes.OWN_CODES else None, ix.name.get(s, s), start, end,
-                      "kb") for s in ix.states]
-        return out, {"system": "kb", "states": len(out),
-                     "note": "the states the knowledge base names, over the whole range (import cow_states for "
-                             "the state system's dates)"}
+        out = [Member(s, codes.iso3_to_cow(s) if s not in codes.OWN_CODES else None, ix.name.get(s, s), a, b, "kb")
+               for s in ix.states for a, b in _existing(ix, s, start, end)]
+        return out, {"system": "kb", "states": len({m.iso3 for m in out}),
+                     "note": "the states the knowledge base names, over the whole range or, for a state with "
+                             "exists records (one that ceased), the days it existed (import cow_states for the "
+                             "state system's dates)"}
     rows, meta = cow
     list_end = max(r[3] for r in rows)
     out = []
@@ -89,6 +91,21 @@ def members(ix, data, *, start: date, end: date, system: str | None = None) -> t
                  "list_end": list_end.isoformat(),
                  "note": f"states still in the system on the list's last day ({list_end.isoformat()}) are carried "
                          "on to the end of the panel (system cow+)"}
+
+
+def _existing(ix, state: str, start: date, end: date) -> list[tuple[date, date]]:
+    """The stretches of ``start``-``end`` (both included) on which the knowledge base has ``state`` existing."""
+    from allegiance.status.index import existence_days
+
+    days = existence_days(ix, state)
+    if days is None:
+        return [(start, end)]
+    out = []
+    for lo, until in days:
+        a, b = max(lo, start), end if until is None else min(until - _DAY, end)
+        if a <= b:
+            out.append((a, b))
+    return out
 
 
 def _codes_between(ccode: int, lo: date, hi: date) -> list[tuple[str | None, date, date]]:

@@ -1,4 +1,5 @@
-"""Pipeline verbs in the style of peacesciencer: ``create_stateyears``, then ``add_posture``, ``add_atop_alliance``.
+"""Pipeline verbs in the style of peacesciencer: ``create_stateyears``, then ``add_posture``, ``add_atop_alliance``,
+``add_alignment`` (UN voting alignment with a state or bloc) and ``add_ideal_points`` (published or estimated).
 
 ``create_*`` builds a table of one unit of analysis and records its unit and coverage in
 ``DataFrame.attrs["allegiance"]``; each ``add_*`` checks that unit before joining, so a verb is never
@@ -19,7 +20,7 @@ from allegiance.facts.store import Store
 from allegiance.panel.build import PANEL_START, build_panel, column_of
 from allegiance.status import CRITERIA, LABELS
 
-__all__ = ["add_atop_alliance", "add_posture", "create_stateyears"]
+__all__ = ["add_alignment", "add_atop_alliance", "add_ideal_points", "add_posture", "create_stateyears"]
 
 _KEY = "allegiance"
 _ATOP_FLAGS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
@@ -126,6 +127,117 @@ def add_atop_alliance(df, data):
     out.attrs[_KEY] = {**meta, "datasets": [*meta.get("datasets", []),
                                             {"atop_alliance": (data.dataset("atop_alliance") or {}).get("sha256"),
                                              "years": [int(first), int(last)]}]}
+    return out
+
+
+def add_alignment(df, data, store: Store, *, with_, measure: str = "agree", source: str | None = None):
+    """UN General Assembly voting alignment of each state-year with a state or bloc (``with_``: one, or a list),
+    in the calendar year's roll calls (:func:`allegiance.measure.alignment.alignment_by_state_year`).
+
+    Adds, per target, ``align_<target>_<measure>`` (the measure: ``agree``, ``kappa``, ``pi`` or ``s``) and
+    ``align_<target>_n`` (the joint roll calls). Inside the years the votes cover, ``n`` is 0 where the two
+    never voted on the same roll call, and the measure is then missing; outside them, and for the target's
+    own rows, both are missing.
+    """
+    meta = _require(df, "state-year", "add_alignment")
+    targets = [with_] if isinstance(with_, str) else list(with_ or [])
+    if not targets:
+        raise UsageError("add_alignment needs a state or bloc to compare with (with_=, e.g. 'RUS' or 'nato')",
+                         value=with_, field="with_", allowed="a state (ISO code or name) or an organisation")
+    if data is None:
+        raise DataMissingError("no UN votes: import them (allegiance data import un_votes ...) and pass the data store",
+                               value="un_votes", field="data", allowed="a data store with UN votes imported")
+    from allegiance.measure.alignment import alignment_by_state_year
+
+    first, last = meta["years"]
+    states = sorted({s for s in df["iso3"].dropna().unique()})
+    out, datasets = df, []
+    for target in targets:
+        res = alignment_by_state_year(data, store, target, states=states, start=first, end=last, measure=measure,
+                                      source=source)
+        slug = "".join(ch if ch.isalnum() else "_" for ch in res["with"].lower())
+        col, ncol = f"align_{slug}_{measure}", f"align_{slug}_n"
+        clash = [c for c in (col, ncol) if c in out.columns]
+        if clash:
+            raise UsageError(f"the table already has {clash[0]}: add_alignment with {res['with']} was applied already",
+                             value=clash[0], field="columns", allowed="a table without that alignment's columns")
+        import pandas as pd
+
+        right = pd.DataFrame(res["rows"], columns=["iso3", "year", col, ncol]).astype(
+            {"iso3": "object", "year": "Int32", col: "Float64", ncol: "Int32"})
+        out = out.merge(right, on=["iso3", "year"], how="left")
+        lo, hi = res["years"]
+        covered = out["year"].between(lo, hi) & out["iso3"].notna() & ~out["iso3"].isin(res["itself"])
+        out[ncol] = out[ncol].where(~covered | out[ncol].notna(), 0).where(covered)
+        out[col] = out[col].where(covered)
+        datasets.append({"alignment": {"with": res["with"], "type": res["type"], "measure": measure,
+                                       "source": res["source"], "years": [lo, hi]}})
+    out.attrs[_KEY] = {**meta, "datasets": [*meta.get("datasets", []), *datasets]}
+    return out
+
+
+_IDEAL_COLS = ("ideal_point", "ideal_point_lo", "ideal_point_hi", "ideal_point_n_votes")
+
+
+def add_ideal_points(df, points):
+    """UN ideal points of each state-year: ``points`` is an estimate (an
+    :class:`allegiance.measure.ideal.IdealPoints`, from ``estimate_ideal_points``) or the path to Bailey,
+    Strezhnev and Voeten's published file (``IdealpointestimatesAll_Apr2020.csv``, or the directory holding
+    ``idealpoints/``). Session ``n`` is the year it opened, ``1945 + n``.
+
+    Adds ``ideal_point``, ``ideal_point_lo`` and ``ideal_point_hi`` (the estimate's band; BSV's 5% and 95%
+    quantiles) and ``ideal_point_n_votes``. A state with no ideal point in a session (not a member, or no
+    votes) has missing values, never 0, inside the sessions covered as outside them.
+    """
+    meta = _require(df, "state-year", "add_ideal_points")
+    clash = [c for c in _IDEAL_COLS if c in df.columns]
+    if clash:
+        raise UsageError(f"the table already has {clash[0]}: add_ideal_points was applied already",
+                         value=clash[0], field="columns", allowed="a table without the ideal-point columns")
+    from pathlib import Path
+
+    from allegiance.measure.ideal import IdealPoints
+
+    if isinstance(points, IdealPoints):
+        keyed = {(str(s), int(n)): (float(p), float(lo), float(hi), int(v)) for s, n, p, lo, hi, v in
+                 zip(points.state, points.session, points.ideal_point, points.lo, points.hi, points.n_votes)}
+        info = {"ideal_points": "estimated", "summary": {k: v for k, v in (points.info or {}).items()
+                                                        if isinstance(v, (str, int, float, bool))}}
+    elif isinstance(points, (str, Path)):
+        import hashlib
+
+        from allegiance.measure.ideal.validate import read_bsv
+
+        bsv = read_bsv(points)
+        keyed = {k: (v["ideal_point"], v["q05"], v["q95"], int(v["n_votes"])) for k, v in bsv.items()}
+        file = Path(points) if Path(points).is_file() else Path(points) / "idealpoints" / \
+            "IdealpointestimatesAll_Apr2020.csv"
+        info = {"ideal_points": "published: Bailey, Strezhnev and Voeten (2017), April 2020 release",
+                "file": file.name, "sha256": hashlib.sha256(file.read_bytes()).hexdigest()}
+    else:
+        raise UsageError(f"add_ideal_points takes an IdealPoints estimate or the path to the published file, not "
+                         f"{shorten(type(points).__name__)}", value=type(points).__name__, field="points",
+                         allowed="an IdealPoints, or a path to IdealpointestimatesAll_Apr2020.csv")
+    if not keyed:
+        raise UsageError("the ideal points are empty", value="", field="points", allowed="at least one state-session")
+    from allegiance.measure.data.codes import lineage
+
+    def find(code, year):
+        for c in lineage(code) if code else ():
+            got = keyed.get((c, int(year) - 1945))
+            if got is not None:
+                return got
+        return (None, None, None, None)
+
+    import pandas as pd
+
+    vals = [find(c, y) for c, y in zip(df["iso3"], df["year"])]
+    out = df.copy()
+    for i, col in enumerate(_IDEAL_COLS):
+        out[col] = pd.array([v[i] for v in vals], dtype="Int32" if col.endswith("n_votes") else "Float64")
+    sessions = sorted({n for _s, n in keyed})
+    out.attrs[_KEY] = {**meta, "datasets": [*meta.get("datasets", []), {
+        **info, "sessions": [sessions[0], sessions[-1]], "years": [1945 + sessions[0], 1945 + sessions[-1]]}]}
     return out
 
 

@@ -153,8 +153,26 @@ def _defence_obligations(c: Context, value: str = "mutual-defence") -> list[dict
             continue
         tie, s_tie = mine[0]
         sure = "yes" if s_ob == "yes" and s_tie == "yes" else "possibly"
-        allies = sorted({r.subject for r, s in ties if r.subject != c.state and c.ix.type.get(r.subject) == "state"})
-        out.append({"obligation": ob, "tie": tie, "status": sure, "allies": allies})
+        allies = {r.subject for r, s in ties if r.subject != c.state and c.ix.type.get(r.subject) == "state"}
+        suspended = _suspended(c, ob)
+        if suspended and not allies - set(suspended):
+            continue  # the obligation binds the state to no one any more
+        out.append({"obligation": ob, "tie": tie, "status": sure, "allies": sorted(allies - set(suspended)),
+                    "suspensions": sorted(set(suspended.values()), key=lambda r: r.id)})
+    return out
+
+
+def _suspended(c: Context, ob: Rec) -> dict[str, Rec]:
+    """The states to which the obligation ``ob`` no longer binds the state on the day, each with the record
+    that says so: a negated ``security-guarantee`` between the two (either way) whose ``basis`` names the
+    obligation's treaty and that certainly holds (ANZUS: the United States' suspension of its obligations to New Zealand)."""
+    out: dict[str, Rec] = {}
+    for r, s in c.holding(c.ix.about("security-guarantee", c.state), negated=True):
+        if s == "yes" and ob.subject in (r.obj.get("basis") or ()):
+            out[r.object] = r
+    for r, s in c.holding(c.ix.towards("security-guarantee", c.state), negated=True):
+        if s == "yes" and ob.subject in (r.obj.get("basis") or ()):
+            out[r.subject] = r
     return out
 
 
@@ -164,7 +182,7 @@ def _mutual_defence(c: Context) -> dict[str, Any]:
     allies = sorted({a for f in sure for a in f["allies"]})
     extra = {"allies": allies}
     if sure:
-        recs = [x for f in sure for x in (f["tie"], f["obligation"])]
+        recs = [x for f in sure for x in (f["tie"], f["obligation"], *f["suspensions"])]
         what = "; ".join(f"{c.ix.name.get(f['obligation'].subject, f['obligation'].subject)}"
                          f" through {c.ix.name.get(f['tie'].object, f['tie'].object)}" for f in sure)
         return _result(MET, f"bound by a mutual-defence obligation: {what}", recs,

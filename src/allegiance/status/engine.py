@@ -15,7 +15,7 @@ from allegiance.errors import StatusError, UnknownStateError, shorten
 from allegiance.facts.query import state_code
 from allegiance.facts.store import Store
 from allegiance.status.criteria import CRITERIA, Context, cites, evaluate
-from allegiance.status.index import Index, index_of
+from allegiance.status.index import Index, existence, index_of
 from allegiance.status.labels import (
     ASSESSMENT_LABELS,
     LABELS,
@@ -60,7 +60,7 @@ def _check_day(ix: Index, as_of: date) -> None:
                           allowed=f"a day from {COVERAGE_START.isoformat()} to {ix.horizon.isoformat()}")
 
 
-def _check(store: Store, state: str, as_of: date) -> tuple[Index, str, str]:
+def _check(store: Store, state: str, as_of: date, *, field: str = "as_of") -> tuple[Index, str, str]:
     ix = index_of(store)
     _check_day(ix, as_of)
     code, name = state_code(store, state)
@@ -68,6 +68,13 @@ def _check(store: Store, state: str, as_of: date) -> tuple[Index, str, str]:
         raise UnknownStateError(f"{shorten(state)} ({code}) is not a state the knowledge base covers; "
                                 f"it covers {len(ix.states)}: list them with status_all (allegiance status --all)",
                                 value=state, field="state", allowed=f"one of the {len(ix.states)} states covered")
+    held, recs = existence(ix, code, as_of)
+    if held == "no":
+        when = "; ".join(f"from {r.obj.get('valid_from')} until {r.obj.get('valid_until') or 'open'} ({r.id})"
+                         for r in recs)
+        raise StatusError(f"{code} ({name}) did not exist as a state on {as_of.isoformat()}: it existed {when}; "
+                          "ask about a day it existed, or about its successor", value=as_of.isoformat(),
+                          field=field, allowed=f"a day on which {code} existed ({when})")
     return ix, code, name
 
 
@@ -151,10 +158,12 @@ def _summary(store: Store, ix: Index, code: str, as_of: date) -> dict[str, bool 
 
 
 def status_all(store: Store, *, as_of: date) -> dict[str, Any]:
-    """Every state's labels on ``as_of`` (holds: true, false or null per label)."""
+    """Every state's labels on ``as_of`` (holds: true, false or null per label); a state that did not exist
+    that day (:func:`allegiance.status.index.existence`) is not listed."""
     ix = index_of(store)
     _check_day(ix, as_of)
-    rows = [{"state": s, "name": ix.name.get(s, s), "labels": _summary(store, ix, s, as_of)} for s in ix.states]
+    rows = [{"state": s, "name": ix.name.get(s, s), "labels": _summary(store, ix, s, as_of)} for s in ix.states
+            if existence(ix, s, as_of)[0] != "no"]
     return {"as_of": as_of.isoformat(), "labels": list(LABELS), "count": len(rows), "states": rows}
 
 
@@ -210,8 +219,8 @@ def changes(store: Store, state: str, *, start: date, end: date) -> dict[str, An
     if end < start:
         raise StatusError(f"the end {end.isoformat()} is before the start {start.isoformat()}", value=end.isoformat(),
                           field="end", allowed=f"a day on or after {start.isoformat()}")
-    ix, code, name = _check(store, state, start)
-    _check(store, state, end)
+    ix, code, name = _check(store, state, start, field="start")
+    _check(store, state, end, field="end")
     _, prev = _evaluate(store, ix, code, start)
     initial = _truths(prev)
     before = dict(initial)

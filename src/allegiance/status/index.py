@@ -27,12 +27,13 @@ from typing import Any
 from allegiance.facts.store import Store
 from allegiance.facts.time import Span
 
-__all__ = ["FULL_INDEX_LIMIT", "MEMBER_ROLES", "WAR_ROLES", "Index", "LazyIndex", "Rec", "index_of"]
+__all__ = ["FULL_INDEX_LIMIT", "MEMBER_ROLES", "WAR_ROLES", "Index", "LazyIndex", "Rec", "existence", "existence_days",
+           "index_of"]
 
 # The predicates the criteria read.
 _PREDICATES = ("member-of", "party-to", "obligation", "neutrality", "aim", "stationed-in", "leased-to",
                "located-in", "participated-in", "participant", "territory-used", "occurred", "assessed-as",
-               "independence", "in-force")
+               "independence", "in-force", "exists", "security-guarantee")
 
 MEMBER_ROLES = frozenset({"member", "founding-member"})
 # The roles of an event's participants that make the event a war and the participant a party to it.
@@ -140,6 +141,37 @@ class Index:
 
     def towards(self, predicate: str, obj: str) -> list[Rec]:
         return self.by_object.get((predicate, obj), [])
+
+
+def existence(ix: Index, state: str, day: date) -> tuple[str, list[Rec]]:
+    """Whether ``state`` existed on ``day`` by the knowledge base's ``exists`` records: ``yes``, ``possibly``
+    (a fuzzy edge) or ``no``, with the records that say so.
+
+    A state with no ``exists`` record is taken to exist on every day: the knowledge base names it and
+    does not say when it entered the state system. One that has such records existed only on their days
+    (a negated record, a stretch when it did not exist, wins over them).
+    """
+    recs = ix.about("exists", state)
+    if not recs:
+        return "yes", []
+    gone = [r for r in recs if r.negated and r.status(day) == "yes"]
+    if gone:
+        return "no", gone
+    held = [(r, s) for r in recs if not r.negated for s in [r.status(day)] if s != "no"]
+    if any(s == "yes" for _, s in held):
+        return "yes", [r for r, s in held if s == "yes"]
+    if held:
+        return "possibly", [r for r, _ in held]
+    return "no", [r for r in recs if not r.negated]
+
+
+def existence_days(ix: Index, state: str) -> list[tuple[date, date | None]] | None:
+    """The stretches ``(first day, first day after)`` on which ``state`` possibly existed by its ``exists``
+    records (the widest reading of fuzzy dates; ``None``: open), or None where it has no such record."""
+    recs = [r for r in ix.about("exists", state) if not r.negated]
+    if not recs:
+        return None
+    return sorted((r.from_lo, r.until_hi) for r in recs)
 
 
 def _wars_of(participants, participations, types, occurred) -> dict[str, dict[str, Any]]:

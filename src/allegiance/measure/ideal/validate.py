@@ -135,12 +135,15 @@ def read_unvotes(data_dir: Path | str, *, sessions: tuple[int, int] | None = Non
 def read_bsv(data_dir: Path | str) -> dict[tuple[str, int], dict[str, float]]:
     """BSV's estimates keyed by ``(state, session)``: ``ideal_point``, ``q05``, ``q95``, ``n_votes``.
 
+    ``data_dir`` is the directory holding ``idealpoints/IdealpointestimatesAll_Apr2020.csv``, or the file itself.
+
     States are named from BSV's COW codes (``ccode``, not their ``iso3c``, which
     gives both Yemens ``YAR``) by the crosswalk, on :func:`session_day`. The CSV
     is Windows-1252 (country names such as "Côte d’Ivoire"), which DuckDB's
     reader refuses, so it is read with Python's csv module.
     """
-    path = _need(Path(data_dir) / "idealpoints" / "IdealpointestimatesAll_Apr2020.csv")
+    given = Path(data_dir)
+    path = _need(given if given.is_file() else given / "idealpoints" / "IdealpointestimatesAll_Apr2020.csv")
     out: dict[tuple[str, int], dict[str, float]] = {}
     with path.open(encoding="cp1252", newline="") as f:
         for row in csv.DictReader(f):
