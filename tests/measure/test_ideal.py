@@ -299,8 +299,8 @@ def test_bridged_roll_calls_share_parameters():
     v = dict(s.votes)
     # declare roll calls 1 and 16 (sessions 1 and 2) the same resolution
     v["item"] = np.where(np.isin(v["rcid"], [1, 16]), "same-text", None).astype(object)
-    with pytest.raises(VoteInputError, match="method='joint'"):
-        estimate_ideal_points(v)  # the two-stage estimator fits each session alone: it cannot bridge
+    with pytest.raises(VoteInputError, match="link='bridges'"):
+        estimate_ideal_points(v)  # the two-stage estimator fits each session alone: items only link scales
     res = estimate_ideal_points(v, method="joint")
     assert len(res.item) == 44  # 45 roll calls, two of them one item
     assert "item:same-text" in set(res.item.tolist())
