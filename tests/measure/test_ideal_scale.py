@@ -185,3 +185,21 @@ def test_a_dask_cluster_gives_the_serial_result_even_when_a_worker_dies(small, s
         assert got.sd.tobytes() == want.sd.tobytes()
     finally:
         ex.close()
+
+
+# --- the real votes (skipped where ../shared/data is absent) ----------------------------------------
+
+
+def test_on_the_real_votes_the_bridges_are_found_and_the_link_keeps_the_sessions_agreeing_with_bsv():
+    from tests.measure.test_ideal import DATA
+
+    if not (DATA / "unvotes" / "un_votes.csv.gz").is_file() or not (DATA / "idealpoints").is_dir():
+        pytest.skip(f"UN votes and BSV ideal points not found under {DATA} (they live in ../shared/data)")
+    from allegiance.measure.ideal.validate import compare_with_bsv, read_bsv, read_unvotes
+
+    votes = read_unvotes(DATA, sessions=(66, 70), bridge=True)
+    res = estimate_ideal_points(votes, link="bridges")
+    info = res.info["link"]
+    assert info["bridge_items"] > 50 and info["state_pairs"] > 600, info  # docs/ideal-points.md: 902 links in 1-74
+    cmp = compare_with_bsv(res.rows(), read_bsv(DATA))
+    assert cmp["per_session_min"] > 0.95, cmp["worst_sessions"]  # linking moves sessions, never reorders them
