@@ -200,9 +200,10 @@ def main() -> None:
               f"{n_med / np_dyads * 1e6:.0f} µs a dyad); vectorised median {v_med * 1000:.1f} ms; "
               f"ratio {n_med / v_med:,.0f}×; largest difference {_largest_difference(np_out, vec_out):.1e}")
         all_runs, (all_out, all_dyads) = timed(lambda: numpy_dyad_loop(votes), 1)
-        assert all_dyads == total_dyads, (all_dyads, total_dyads)
+        assert all_dyads <= total_dyads, (all_dyads, total_dyads)  # the loop skips dyads with no common vote
         c_med = statistics.median(comp_runs)
-        print(f"- every session ({len(dy)} sessions, {total_dyads:,} dyad-sessions), MEASURED: NumPy dyad loop "
+        print(f"- every session ({len(dy)} sessions, {total_dyads:,} dyad-sessions, {all_dyads:,} of them with a "
+              f"common vote, which the loop computes), MEASURED: NumPy dyad loop "
               f"{all_runs[0]:.1f} s (1 run); vectorised median {c_med * 1000:.0f} ms ({n_reps} runs); ratio "
               f"{all_runs[0] / c_med:,.0f}×; largest difference {_largest_difference(all_out, dy):.1e}")
 

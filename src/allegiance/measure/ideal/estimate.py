@@ -938,7 +938,8 @@ def _two_stage(B: Backend, prob: _Problem, data: VoteData, anchor: str, settings
 
         x_hat = B.to_numpy(params.x).reshape(-1)[prob.cells]
         shared = _BootShared(prob=prob, parts=[_host_votes(p) for p in parts], anchor=anchor, settings=settings,
-                             link=link, accelerate=accelerate, device=B.device if B.name == "numpy" else B.device,
+                             link=link, accelerate=accelerate,
+                             device="torch-cpu" if B.name != "numpy" and str(B.device) == "cpu" else str(B.device),
                              backend=B.name, stage1=_Params(*(B.to_numpy(getattr(stage1, f)) for f in _FIELDS)))
         seeds = np.random.SeedSequence(seed).spawn(n_boot)
         runner = executor if executor is not None else Executor()
