@@ -485,7 +485,7 @@ def test_public_names_are_pinned():
     import allegiance.measure.ideal as ideal
 
     assert sorted(ideal.__all__) == ["IdealPoints", "estimate_ideal_points", "ideal_command", "ideal_path",
-                                   "ideal_points_from_votes"]
+                                   "ideal_points_from_votes", "sweep_ideal_points"]
 
 
 # --- the validation readers, on small files in the publishers' formats -----------------------------

@@ -121,6 +121,22 @@ def test_executor_options_are_checked(small):
         estimate_ideal_points(small, executor=Executor())
 
 
+def test_a_model_sweep_runs_through_the_same_executors(small):
+    from allegiance.measure.ideal import sweep_ideal_points
+
+    grid = [{"evolution_variance": 0.05}, {"evolution_variance": 0.3, "link": "states"}]
+    serial = sweep_ideal_points(small, grid, anchor="S00")
+    pooled = sweep_ideal_points(small, grid, anchor="S00", executor=get_executor(workers=2))
+    assert [r.ideal_point.tobytes() for r in serial] == [r.ideal_point.tobytes() for r in pooled]
+    direct = estimate_ideal_points(small, anchor="S00", evolution_variance=0.3, link="states")
+    assert serial[1].ideal_point.tobytes() == direct.ideal_point.tobytes()
+    assert [r.info["evolution_variance"] for r in pooled] == [0.05, 0.3]
+    with pytest.raises(UsageError, match="grid\\[1\\]: 'evolution' is not an option of estimate_ideal_points"):
+        sweep_ideal_points(small, [{}, {"evolution": 0.1}])
+    with pytest.raises(UsageError, match="grid: empty"):
+        sweep_ideal_points(small, [])
+
+
 distributed = pytest.importorskip("distributed")  # in the test extra: CI runs these
 
 

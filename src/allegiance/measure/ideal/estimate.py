@@ -67,6 +67,7 @@ __all__ = [
     "estimate_ideal_points",
     "ideal_path",
     "ideal_points_from_votes",
+    "sweep_ideal_points",
 ]
 
 #: Inverse-gamma prior on each roll call's latent variance s_j^2 (shape, scale).
@@ -232,6 +233,39 @@ def ideal_points_from_votes(table: Any, **options: Any) -> IdealPoints:
     """
     columns = options.pop("columns", None)
     return estimate_ideal_points(votes_from_table(table, columns=columns), **options)
+
+
+def sweep_ideal_points(votes: Any, grid: Iterable[dict], *, executor: Any = None, **common: Any) -> list[IdealPoints]:
+    """One estimate per option set of ``grid`` (a model sweep), in the grid's order.
+
+    ``sweep_ideal_points(votes, [{"evolution_variance": v} for v in (0.03, 0.1, 0.3)], executor=ex)``:
+    each entry's options, over ``common``, go to :func:`estimate_ideal_points`; ``executor``
+    (:func:`allegiance.measure.ideal.executor.get_executor`) runs them serially, in a local pool or on a
+    Dask cluster, with the same results (every estimate is deterministic given its seed).
+    """
+    import inspect
+
+    from allegiance.measure.ideal.executor import Executor
+
+    allowed = set(inspect.signature(estimate_ideal_points).parameters) - {"votes", "callback", "executor"}
+    tasks = [dict(entry) for entry in grid]
+    if not tasks:
+        raise UsageError("grid: empty; give at least one set of options", value=[], field="grid",
+                         allowed="a list of option dicts")
+    for i, entry in enumerate([common, *tasks]):
+        bad = sorted(set(entry) - allowed)
+        if bad:
+            where = "options" if i == 0 else f"grid[{i - 1}]"
+            raise UsageError(f"{where}: {bad[0]!r} is not an option of estimate_ideal_points", value=bad[0],
+                             field=where, allowed=", ".join(sorted(a for a in allowed if not a.startswith("_"))))
+    data = votes_from_table(votes)
+    runner = executor if executor is not None else Executor()
+    return runner.map(_sweep_one, (data, common), tasks)
+
+
+def _sweep_one(shared: tuple, options: dict) -> IdealPoints:
+    data, common = shared
+    return estimate_ideal_points(data, **{**common, **options})
 
 
 # ---------------------------------------------------------------------------------------------
