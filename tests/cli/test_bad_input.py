@@ -34,11 +34,13 @@ STATES = {"state", "states", "territory", "with_", "consent", "abstain"}
 DATES = {"as_of", "as_of_a", "as_of_b", "known_by", "since", "start", "end"}
 #: Parameters that hold an id or a name from a fixed set (an action, an arrangement, a mode, a measure...).
 IDS = {"source_id", "action", "arrangement", "force", "body", "a", "b", "prop", "bloc", "kind", "check", "mode",
-       "actions", "effects", "issue", "measure", "by", "source", "method", "fmt", "format", "unit", "system"}
+       "actions", "effects", "issue", "measure", "by", "source", "method", "fmt", "format", "unit", "system",
+       "link"}
 #: Parameters not walked here: files, free text, numbers, flags (each has its own tests).
 OTHER = {"seeds", "path", "version", "plot", "data", "output", "first", "last", "all_states", "force", "strict",
          "gpu", "ideal_points", "as_json",
-         "host", "port", "workers", "replace"}  # serve's: an address and numbers (port and workers: tests/web/test_serve.py)
+         "host", "port", "workers", "replace",  # serve's: an address and numbers (port and workers: tests/web/test_serve.py)
+         "bootstrap", "scheduler"}  # ideal's: a number and an address (tests/cli/test_measure.py; --workers too)
 
 LONG = "Q" * 10_000
 BAD = {
