@@ -79,7 +79,7 @@ BASELINES: dict[str, tuple[list[str], list[dict]]] = {
     "align": (MEASURE, [{"state": "BLR", "with_": "RUS", "issue": "me", "measure": "kappa", "by": "session",
                          "source": "unvotes"}]),
     "cohesion": (MEASURE, [{"bloc": "pact", "issue": "me", "by": "year", "source": "unvotes"}]),
-    "ideal": (MEASURE, [{"states": ["BLR", "RUS"], "source": "unvotes", "method": "two-stage"}]),
+    "ideal": (MEASURE, [{"states": ["BLR", "RUS"], "source": "unvotes", "method": "two-stage", "link": "states"}]),
     "data import": (MEASURE, [{"kind": "un_votes", "path": str(FIX / "fx_un_votes.csv")}]),
     "data cite": (MEASURE, [{"kind": "un_votes"}]),
     "panel": (SHIPPED, [{"unit": "spell", "start": "2020-01-01", "end": "2020-12-31", "states": "FIN",
