@@ -36,12 +36,14 @@ STATES = {"state", "states", "territory", "with_", "consent", "abstain"}
 DATES = {"as_of", "as_of_a", "as_of_b", "known_by", "since", "start", "end"}
 #: Parameters that hold an id or a name from a fixed set (an action, an arrangement, a mode, a measure...).
 IDS = {"source_id", "action", "arrangement", "force", "body", "a", "b", "prop", "bloc", "kind", "check", "mode",
-       "actions", "effects", "issue", "measure", "by", "source", "method", "fmt", "format", "unit", "system"}
+       "actions", "effects", "issue", "measure", "by", "source", "method", "fmt", "format", "unit", "system",
+       "link"}
 #: Parameters not walked here: files, free text, numbers, flags (each has its own tests).
 OTHER = {"seeds", "texts", "anchors", "file", "out", "new_id",  # sources import/anchor: files, directories, a new id
          "path", "version", "plot", "data", "output", "first", "last", "all_states", "force", "strict",
          "gpu", "ideal_points", "as_json",
-         "host", "port", "workers", "replace"}  # serve's: an address and numbers (port and workers: tests/web/test_serve.py)
+         "host", "port", "workers", "replace",  # serve's: an address and numbers (port and workers: tests/web/test_serve.py)
+         "bootstrap", "scheduler"}  # ideal's: a number and an address (tests/cli/test_measure.py; --workers too)
 
 LONG = "Q" * 10_000
 BAD = {
@@ -81,7 +83,7 @@ BASELINES: dict[str, tuple[list[str], list[dict]]] = {
     "align": (MEASURE, [{"state": "BLR", "with_": "RUS", "issue": "me", "measure": "kappa", "by": "session",
                          "source": "unvotes"}]),
     "cohesion": (MEASURE, [{"bloc": "pact", "issue": "me", "by": "year", "source": "unvotes"}]),
-    "ideal": (MEASURE, [{"states": ["BLR", "RUS"], "source": "unvotes", "method": "two-stage"}]),
+    "ideal": (MEASURE, [{"states": ["BLR", "RUS"], "source": "unvotes", "method": "two-stage", "link": "states"}]),
     "data import": (MEASURE, [{"kind": "un_votes", "path": str(FIX / "fx_un_votes.csv")}]),
     "data cite": (MEASURE, [{"kind": "un_votes"}]),
     "panel": (SHIPPED, [{"unit": "spell", "start": "2020-01-01", "end": "2020-12-31", "states": "FIN",

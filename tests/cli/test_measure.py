@@ -155,3 +155,30 @@ def test_ideal_takes_names_and_alpha_2_and_refuses_a_non_voter_before_estimating
     monkeypatch.setattr(cmd, "estimate_ideal_points", never)
     r = run("ideal", "Japan", "--json")
     assert r.exit_code == 2 and "STATES:" in r.stderr and "cast no vote" in r.stderr
+
+
+def test_ideal_bootstrap_on_a_local_pool_gives_the_serial_bands(env):
+    _import_all()
+    serial = run("ideal", "--json", "--bootstrap", "3", "--link", "states")
+    assert serial.exit_code == 0, serial.output
+    d = json.loads(serial.stdout)
+    assert d["model"]["executor"] == "serial" and d["model"]["link"]["how"] == "states"
+    assert d["model"]["uncertainty"] == "parametric bootstrap (3 refits)"
+    pooled = run("ideal", "--json", "--bootstrap", "3", "--link", "states", "--workers", "2")
+    assert pooled.exit_code == 0, pooled.output
+    assert json.loads(pooled.stdout)["rows"] == d["rows"]
+    assert json.loads(pooled.stdout)["model"]["executor"] == "local process pool, 2 workers"
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (("--workers", "2"), "error: --workers: it spreads bootstrap refits over workers: add --bootstrap N"),
+    (("--bootstrap", "3", "--scheduler", "localhost:8786"), "expected tcp://HOST:PORT"),
+    (("--bootstrap", "3", "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"), "not both"),
+    (("--bootstrap", "1"), "n_boot: 1; a bootstrap needs at least 2 refits"),
+    (("--link", "sideways"), "link: 'sideways'; expected one of none, states, bridges"),
+])
+def test_ideal_bad_scale_options_are_one_line(env, args, fragment):
+    _import_all()
+    r = run("ideal", *args)
+    assert r.exit_code != 0 and fragment in r.stderr, r.output
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.output

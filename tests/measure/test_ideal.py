@@ -18,6 +18,7 @@ from allegiance.measure.ideal.simulate import simulate_votes
 from allegiance.measure.ideal.votes import votes_from_table
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+FIX_MEASURE = Path(__file__).resolve().parents[1] / "fixtures" / "measure"
 
 
 @pytest.fixture(scope="module")
@@ -299,8 +300,8 @@ def test_bridged_roll_calls_share_parameters():
     v = dict(s.votes)
     # declare roll calls 1 and 16 (sessions 1 and 2) the same resolution
     v["item"] = np.where(np.isin(v["rcid"], [1, 16]), "same-text", None).astype(object)
-    with pytest.raises(VoteInputError, match="method='joint'"):
-        estimate_ideal_points(v)  # the two-stage estimator fits each session alone: it cannot bridge
+    with pytest.raises(VoteInputError, match="link='bridges'"):
+        estimate_ideal_points(v)  # the two-stage estimator fits each session alone: items only link scales
     res = estimate_ideal_points(v, method="joint")
     assert len(res.item) == 44  # 45 roll calls, two of them one item
     assert "item:same-text" in set(res.item.tolist())
@@ -484,7 +485,7 @@ def test_public_names_are_pinned():
     import allegiance.measure.ideal as ideal
 
     assert sorted(ideal.__all__) == ["IdealPoints", "estimate_ideal_points", "ideal_command", "ideal_path",
-                                   "ideal_points_from_votes"]
+                                   "ideal_points_from_votes", "sweep_ideal_points"]
 
 
 # --- the validation readers, on small files in the publishers' formats -----------------------------
@@ -625,3 +626,26 @@ def test_a_session_before_the_first_is_refused_before_estimating(loaded):
     with pytest.raises(UsageError, match="sessions are numbered from 1") as err:
         ideal_vote_table(loaded, first=-5, last=2)
     assert err.value.field == "first"
+
+
+def test_the_store_names_repeated_resolutions_for_the_link(data, tmp_path):
+    """--link bridges: roll calls whose description recurs (case and spacing ignored) in another session share a key,
+    by the one rule the validation reader also uses."""
+    from allegiance.measure.data.importer import import_dataset
+    from allegiance.measure.data.votes import ideal_vote_table
+
+    calls = (FIX_MEASURE / "fx_un_roll_calls.csv").read_text().replace(
+        "SIXTH,The sixth roll call", "SIXTH,the  SECOND roll call")
+    (tmp_path / "calls.csv").write_text(calls)
+    import_dataset(data, "un_roll_calls", tmp_path / "calls.csv")
+    for kind in ("un_votes", "un_roll_call_issues"):
+        import_dataset(data, kind, FIX_MEASURE / f"fx_{kind}.csv")
+    table = ideal_vote_table(data, bridge=True)
+    keyed = {int(r): k for r, k in zip(table["rcid"], table["item"])}
+    assert keyed[2] == keyed[6] == "the second roll call"
+    assert all(k is None for r, k in keyed.items() if r not in (2, 6))
+    assert "item" not in ideal_vote_table(data)
+    import_dataset(data, "unvotes_published", FIX_MEASURE / "published.csv")
+    with pytest.raises(UsageError, match="have no roll-call descriptions") as err:
+        ideal_vote_table(data, source="published", bridge=True)
+    assert err.value.field == "source"

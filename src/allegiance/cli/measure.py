@@ -197,6 +197,16 @@ def ideal(
     gpu: bool = typer.Option(False, "--gpu", help="Estimate on a CUDA GPU through PyTorch (installed separately)."),
     method: str = typer.Option("two-stage", "--method",
                                help="two-stage (each session, then the paths smoothed) or joint (one model)."),
+    link: str = typer.Option("none", "--link",
+                             help="two-stage: put the sessions on one scale: none, states or bridges "
+                                  "(states and repeated resolutions; unvotes only)."),
+    bootstrap: Optional[int] = typer.Option(None, "--bootstrap", metavar="N",
+                                            help="Bands from N parametric-bootstrap refits (two-stage)."),
+    workers: Optional[int] = typer.Option(None, "--workers", metavar="N",
+                                          help="Run the bootstrap refits in N local processes."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT",
+                                            help="Run the bootstrap refits on a Dask cluster "
+                                                 "(pip install 'allegiance[cluster]')."),
     data: Optional[Path] = DATA,
     as_json: bool = JSON,
 ) -> None:
@@ -205,18 +215,34 @@ def ideal(
     Estimated over the sessions asked for (all imported ones by default): each session's
     ideal points, then every state's path smoothed by a random walk (--method joint: one
     model of all sessions); see docs/ideal-points.md for the model and its validation.
+    --bootstrap N draws the bands from N refits, each with its own seed; --workers N or
+    --scheduler spread them over processes or a Dask cluster with the same result.
 
     Example: allegiance ideal BLR RUS USA --from 40 --to 74 --plot ideal.svg
+
+    Example: allegiance ideal USA --bootstrap 200 --workers 2 --link states
     """
     from allegiance.measure.data.votes import ideal_vote_table
+    from allegiance.measure.ideal.executor import get_executor
     from allegiance.report.charts import ideal_with_plot
 
     _check_plot(plot)
+    if bootstrap is None and (workers is not None or scheduler is not None):
+        raise UsageError("it spreads bootstrap refits over workers: add --bootstrap N",
+                         value=scheduler if scheduler is not None else workers,
+                         field="--scheduler" if scheduler is not None else "--workers", allowed="with --bootstrap N")
+    executor = get_executor(workers=workers, scheduler=scheduler) if bootstrap is not None else None
+    options = {"device": "cuda" if gpu else "cpu", "method": method, "link": link}
+    if bootstrap is not None:
+        options.update(uncertainty="bootstrap", n_boot=bootstrap, executor=executor)
     with open_data(data) as store:
-        table = ideal_vote_table(store, source=source, first=first, last=last)
+        table = ideal_vote_table(store, source=source, first=first, last=last, bridge=link == "bridges")
     codes = _voting_states(states, table) if states else None  # before the estimate, not after it
-    result = ideal_with_plot(codes, first=first, last=last, votes=table, plot=plot,
-                             device="cuda" if gpu else "cpu", method=method)
+    try:
+        result = ideal_with_plot(codes, first=first, last=last, votes=table, plot=plot, **options)
+    finally:
+        if executor is not None:
+            executor.close()
     emit(result, as_json, _render("ideal_text"))
 
 

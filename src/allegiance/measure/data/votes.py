@@ -160,10 +160,36 @@ def vote_matrix(data: DataStore, session: int, *, source: str | None = None) -> 
     return ([s for s, k in zip(votes.states, keep) if k], [int(r) for r in votes.rcids], votes.matrix[keep])
 
 
+def bridge_items_sql(calls: str) -> str:
+    """SQL for ``(rcid, item)``: the roll calls of ``calls`` (a relation with ``rcid, session, descr``) that
+    put one resolution to the vote again, keyed by it.
+
+    Roll calls whose description is identical (case and spacing ignored), that occur in more than one
+    session and at most once in each, share the key (the description); the others are left out. The one
+    rule for the bridges of the ideal-point link (:mod:`allegiance.measure.ideal.link`), read from the
+    store here and from the publisher's files in :mod:`allegiance.measure.ideal.validate`.
+    """
+    return f"""
+        WITH calls AS (SELECT DISTINCT rcid, session,
+                              lower(trim(regexp_replace(descr, '\\s+', ' ', 'g'))) AS descr FROM {calls}
+                       WHERE descr IS NOT NULL AND trim(descr) <> ''),
+             per AS (SELECT descr, count(*) AS n, count(DISTINCT session) AS ns FROM calls GROUP BY descr)
+        SELECT calls.rcid, calls.descr AS item FROM calls JOIN per USING (descr)
+        WHERE per.ns > 1 AND per.n = per.ns"""
+
+
 def ideal_vote_table(data: DataStore, *, source: str | None = None, first: int | None = None,
-                     last: int | None = None) -> dict:
-    """The long vote table the ideal-point estimator reads: columns session, rcid, state, vote (1/2/3)."""
+                     last: int | None = None, bridge: bool = False) -> dict:
+    """The long vote table the ideal-point estimator reads: columns session, rcid, state, vote (1/2/3).
+
+    ``bridge=True`` adds the ``item`` column (:func:`bridge_items_sql`; null where a roll call stands
+    alone), from the descriptions of the unvotes roll calls: the published source has none.
+    """
     source = resolve_source(data, source)
+    if bridge and source != "unvotes":
+        raise UsageError(f"--link bridges: the {source} votes have no roll-call descriptions to find repeated "
+                         f"resolutions in; import unvotes (un_roll_calls) or use --link states",
+                         value=source, field="source", allowed="unvotes")
     for name, session in (("first", first), ("last", last)):
         if session is not None and session < 1:
             raise UsageError(f"session {session}: sessions are numbered from 1 (1946)", value=session, field=name,
@@ -175,9 +201,22 @@ def ideal_vote_table(data: DataStore, *, source: str | None = None, first: int |
     if last is not None:
         where.append("r.session <= ?")
         params.append(int(last))
+    item, join = "", ""
+    if bridge:
+        item, join = ", b.item", f"LEFT JOIN ({bridge_items_sql('un_roll_calls')}) b USING (rcid)"
     cols = data.con.execute(
-        f"SELECT r.session, v.rcid, v.state, v.vote FROM votes_{source} v JOIN roll_calls_{source} r USING (rcid) "
-        f"WHERE {' AND '.join(where)} ORDER BY r.session, v.rcid, v.state", params).fetchnumpy()
+        f"SELECT r.session, v.rcid, v.state, v.vote{item} FROM votes_{source} v JOIN roll_calls_{source} r "
+        f"USING (rcid) {join} WHERE {' AND '.join(where)} ORDER BY r.session, v.rcid, v.state", params).fetchnumpy()
     if len(cols["rcid"]) == 0:
         raise DataError(f"no votes in sessions {first or 'first'}-{last or 'last'} of the {source} votes")
-    return {k: np.asarray(v) for k, v in cols.items()}
+    out = {k: np.asarray(v) for k, v in cols.items() if k != "item"}
+    if bridge:
+        out["item"] = _nullable_objects(cols["item"])
+    return out
+
+
+def _nullable_objects(col) -> np.ndarray:
+    """A DuckDB text column as objects, its nulls as None (``filled`` would insert the fill value)."""
+    if isinstance(col, np.ma.MaskedArray):
+        return np.where(np.ma.getmaskarray(col), None, col.data.astype(object))
+    return np.asarray(col, dtype=object)

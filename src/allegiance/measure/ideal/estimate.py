@@ -67,6 +67,7 @@ __all__ = [
     "estimate_ideal_points",
     "ideal_path",
     "ideal_points_from_votes",
+    "sweep_ideal_points",
 ]
 
 #: Inverse-gamma prior on each roll call's latent variance s_j^2 (shape, scale).
@@ -234,6 +235,39 @@ def ideal_points_from_votes(table: Any, **options: Any) -> IdealPoints:
     return estimate_ideal_points(votes_from_table(table, columns=columns), **options)
 
 
+def sweep_ideal_points(votes: Any, grid: Iterable[dict], *, executor: Any = None, **common: Any) -> list[IdealPoints]:
+    """One estimate per option set of ``grid`` (a model sweep), in the grid's order.
+
+    ``sweep_ideal_points(votes, [{"evolution_variance": v} for v in (0.03, 0.1, 0.3)], executor=ex)``:
+    each entry's options, over ``common``, go to :func:`estimate_ideal_points`; ``executor``
+    (:func:`allegiance.measure.ideal.executor.get_executor`) runs them serially, in a local pool or on a
+    Dask cluster, with the same results (every estimate is deterministic given its seed).
+    """
+    import inspect
+
+    from allegiance.measure.ideal.executor import Executor
+
+    allowed = set(inspect.signature(estimate_ideal_points).parameters) - {"votes", "callback", "executor"}
+    tasks = [dict(entry) for entry in grid]
+    if not tasks:
+        raise UsageError("grid: empty; give at least one set of options", value=[], field="grid",
+                         allowed="a list of option dicts")
+    for i, entry in enumerate([common, *tasks]):
+        bad = sorted(set(entry) - allowed)
+        if bad:
+            where = "options" if i == 0 else f"grid[{i - 1}]"
+            raise UsageError(f"{where}: {bad[0]!r} is not an option of estimate_ideal_points", value=bad[0],
+                             field=where, allowed=", ".join(sorted(a for a in allowed if not a.startswith("_"))))
+    data = votes_from_table(votes)
+    runner = executor if executor is not None else Executor()
+    return runner.map(_sweep_one, (data, common), tasks)
+
+
+def _sweep_one(shared: tuple, options: dict) -> IdealPoints:
+    data, common = shared
+    return estimate_ideal_points(data, **{**common, **options})
+
+
 # ---------------------------------------------------------------------------------------------
 # the estimator
 
@@ -257,6 +291,8 @@ def estimate_ideal_points(
     n_boot: int = 20,
     abstain: str = "ordinal",
     method: str = "two-stage",
+    link: str = "none",
+    executor: Any = None,
     _normalise: bool = True,
     _accelerate: bool = True,
     _trace_every: int = 10,
@@ -287,8 +323,19 @@ def estimate_ideal_points(
     ``method`` is ``"two-stage"`` (the default: each session's ideal points
     estimated on their own, then every state's path smoothed by the random
     walk) or ``"joint"`` (one posterior mode of all sessions at once, the
-    walk inside the model); docs/ideal-points.md compares them. Bridging
-    (an ``item`` column shared across sessions) needs ``"joint"``.
+    walk inside the model); docs/ideal-points.md compares them. Sharing
+    roll-call parameters (an ``item`` column shared across sessions) needs
+    ``"joint"``.
+
+    ``link`` (two-stage) puts the sessions' first-stage scales on one scale
+    (:mod:`allegiance.measure.ideal.link`), so that a drift of the whole
+    Assembly shows: ``"none"`` (the default: each session centred near 0 with
+    spread 1), ``"states"`` (states voting in consecutive sessions keep their
+    mean and spread) or ``"bridges"`` (those and the roll calls an ``item``
+    column names as repeated). docs/ideal-points.md measures each.
+    ``executor`` (:func:`allegiance.measure.ideal.executor.get_executor`) runs
+    the bootstrap replicates: serially, in a local pool or on a Dask cluster,
+    with the same result.
 
     Iterations stop when no ideal point moves by more than ``tol`` in one
     iteration, or after ``max_iter`` (``summary()["converged"]`` says which).
@@ -328,9 +375,26 @@ def estimate_ideal_points(
     if method not in ("two-stage", "joint"):
         raise UsageError(f"method: {shorten(method)}; expected 'two-stage' (the default) or 'joint'", value=method,
                          field="method", allowed="two-stage, joint")
-    if method == "two-stage" and data.item is not None and _bridged(data):
-        raise VoteInputError("method='two-stage' estimates each session on its own and cannot share roll-call "
-                             "parameters across sessions (the item column); pass method='joint' to bridge")
+    from allegiance.measure.ideal.link import LINKS
+
+    if link not in LINKS:
+        raise UsageError(f"link: {shorten(link)}; expected one of {', '.join(LINKS)}", value=link, field="link",
+                         allowed=", ".join(LINKS))
+    bridged = data.item is not None and _bridged(data)
+    if method == "two-stage" and bridged and link != "bridges":
+        raise VoteInputError("method='two-stage' estimates each session on its own: the item column can only "
+                             "link the sessions' scales; pass link='bridges' (or method='joint' to share "
+                             "roll-call parameters)")
+    if link == "bridges" and not bridged:
+        raise VoteInputError("link='bridges' needs an item column that names roll calls repeated across sessions "
+                             "(read_unvotes(..., bridge=True)); the votes have none")
+    if method == "joint" and link == "bridges":
+        raise UsageError("link: 'bridges' is for method='two-stage'; the joint model bridges through the item column "
+                         "itself", value=link, field="link", allowed="states, none with method='joint'")
+    if executor is not None and not (method == "two-stage" and uncertainty == "bootstrap"):
+        raise UsageError("an executor runs the two-stage estimate's bootstrap replicates: ask for "
+                         "uncertainty='bootstrap' with method='two-stage'", value=uncertainty, field="uncertainty",
+                         allowed="bootstrap (with method two-stage)")
     if int(max_iter) < 1:
         raise UsageError(f"max_iter: {max_iter!r}; expected at least 1", value=max_iter, field="max_iter",
                          allowed="a whole number from 1")
@@ -339,7 +403,8 @@ def estimate_ideal_points(
                          allowed="a whole number from 2")
 
     B = get_backend(device)
-    prob = _problem(B, data)
+    prob = _problem(B, data if method == "joint" else VoteData(data.session, data.rcid, data.state, data.vote,
+                                                                  data.n_missing, None))
     anchor_state = _anchor(prob, data, anchor)
     if stationary and not evolution_variance < prior_variance:
         raise UsageError(
@@ -351,10 +416,11 @@ def estimate_ideal_points(
                          bool(_normalise), abstain != "ordinal")
 
     if method == "two-stage":
-        params, it, converged, trace, sd_used = _two_stage(
+        params, it, converged, trace, sd_used, link_counts = _two_stage(
             B, prob, data, anchor_state, settings, uncertainty=uncertainty, n_boot=int(n_boot), seed=seed,
-            accelerate=bool(_accelerate), callback=callback)
+            accelerate=bool(_accelerate), callback=callback, link=link, executor=executor)
     else:
+        link_counts = None
         params = _start(B, prob, data, anchor_state)
         params, it, converged, trace = _fit(B, prob, params, settings, callback=callback,
                                             trace_every=int(_trace_every), accelerate=bool(_accelerate))
@@ -384,9 +450,17 @@ def estimate_ideal_points(
                       "posterior mode of all sessions at once by ECM (expectation-conditional maximisation), "
                       "SQUAREM-accelerated"),
         "normalisation": ("each session's first-stage estimates: root mean square 1, sign: anchor > 0 "
-                          "(or, without it, agreement with the previous session)" if method == "two-stage" else
+                          "(or, without it, agreement with the previous session)"
+                          + ("; linked across sessions, then mean 0 and SD 1 over all state-sessions"
+                             if link != "none" else "") if method == "two-stage" else
                           "root mean square of all ideal points = 1; sign: anchor's mean > 0"),
+        "link": (None if method == "joint" else {
+            "how": link,
+            "state_pairs": link_counts["state_pairs"],
+            "bridge_items": link_counts["bridge_items"],
+        }),
         "uncertainty": uncertainty if uncertainty == "laplace" else f"parametric bootstrap ({n_boot} refits)",
+        "executor": (executor.describe() if executor is not None else "serial") if uncertainty == "bootstrap" else None,
         "level": level,
         "evolution_variance": settings.evolution_variance,
         "walk": "stationary" if settings.stationary else "plain",
@@ -875,48 +949,93 @@ def _by_session(data: VoteData) -> list[VoteData]:
 
 
 def _two_stage(B: Backend, prob: _Problem, data: VoteData, anchor: str, settings: _Settings, *,
-               uncertainty: str, n_boot: int, seed: int, accelerate: bool, callback: Any):
+               uncertainty: str, n_boot: int, seed: int, accelerate: bool, callback: Any, link: str,
+               executor: Any):
     """Stage 1: every session's own posterior mode (the model with one session; its prior N(0, v0)),
     rescaled to root mean square 1 and oriented on the anchor (or, where the anchor did not vote, on
-    the previous session's estimates of the states in both). Stage 2: each state's path, with the
-    first-stage estimates as measurements whose precision is their observed information from the
-    votes, smoothed by the random walk of ``settings``.
+    the previous session's estimates of the states in both). The link (:mod:`.link`) puts the
+    sessions on one scale. Stage 2: each state's path, with the linked first-stage estimates as
+    measurements whose precision is their observed information from the votes, smoothed by the
+    random walk of ``settings``.
 
-    ``uncertainty="bootstrap"`` reruns both stages on ``n_boot`` vote sets simulated from the
-    first-stage fits and reports the spread of the smoothed refits; the points themselves never
-    depend on the seed. Returns (params on the whole grid, ECM steps, all converged, [], SD per
-    state-session).
+    ``uncertainty="bootstrap"`` reruns both stages (and the link) on ``n_boot`` vote sets simulated
+    from the first-stage fits and reports the spread of the smoothed refits; replicate ``r`` draws
+    from ``SeedSequence(seed).spawn(n_boot)[r]``, and ``executor`` (:mod:`.executor`) runs them, so
+    serial, pool and cluster give the same result. The points themselves never depend on the seed.
+    Returns (params on the whole grid, ECM steps, all converged, [], SD per state-session, link counts).
     """
     parts = _by_session(data)
-    params, stage1, steps, converged, sd = _two_stage_fit(B, prob, parts, anchor, settings,
-                                                          accelerate=accelerate, callback=callback)
+    params, stage1, steps, converged, sd, counts = _two_stage_fit(B, prob, parts, anchor, settings, link=link,
+                                                                  accelerate=accelerate, callback=callback)
     if uncertainty == "bootstrap":
-        rng = np.random.default_rng(seed)
+        from allegiance.measure.ideal.executor import Executor
+
         x_hat = B.to_numpy(params.x).reshape(-1)[prob.cells]
-        draws = np.empty((n_boot, len(prob.cells)))
-        for r in range(n_boot):
-            sim = [VoteData(part.session, part.rcid, part.state,
-                            _simulate_votes(B, prob, part, stage1, settings, rng), 0, None) for part in parts]
-            q, _, _, _, _ = _two_stage_fit(B, prob, sim, anchor, settings, accelerate=accelerate, callback=None,
-                                           start=stage1)
-            draws[r] = B.to_numpy(q.x).reshape(-1)[prob.cells]
+        shared = _BootShared(prob=prob, parts=[_host_votes(p) for p in parts], anchor=anchor, settings=settings,
+                             link=link, accelerate=accelerate,
+                             device="torch-cpu" if B.name != "numpy" and str(B.device) == "cpu" else str(B.device),
+                             backend=B.name, stage1=_Params(*(B.to_numpy(getattr(stage1, f)) for f in _FIELDS)))
+        seeds = np.random.SeedSequence(seed).spawn(n_boot)
+        runner = executor if executor is not None else Executor()
+        draws = np.vstack(runner.map(_boot_replicate, shared, seeds))
         sd = np.sqrt(np.mean((draws - x_hat) ** 2, axis=0))
-    return params, steps, converged, [], sd
+    return params, steps, converged, [], sd, counts
+
+
+def _host_votes(part: VoteData) -> VoteData:
+    return VoteData(part.session, part.rcid, part.state, part.vote, 0, part.item)
+
+
+@dataclass(frozen=True, eq=False)
+class _BootShared:
+    """What every bootstrap replicate needs (sent to each worker once)."""
+
+    prob: _Problem
+    parts: list
+    anchor: str
+    settings: _Settings
+    link: str
+    accelerate: bool
+    device: str
+    backend: str
+    stage1: _Params
+
+
+def _boot_replicate(shared: _BootShared, seed: np.random.SeedSequence) -> np.ndarray:
+    """One parametric-bootstrap replicate of the two-stage estimate: its smoothed ideal points on the cells."""
+    B = get_backend("cpu" if shared.backend == "numpy" else shared.device)
+    rng = np.random.default_rng(seed)
+    prob, stage1 = shared.prob, shared.stage1
+    if B.name != "numpy":
+        stage1 = _Params(*(B.asarray(getattr(stage1, f)) for f in _FIELDS))
+    sim = [VoteData(part.session, part.rcid, part.state,
+                    _simulate_votes(B, prob, part, stage1, shared.settings, rng), 0, part.item)
+           for part in shared.parts]
+    q, _, _, _, _, _ = _two_stage_fit(B, prob, sim, shared.anchor, shared.settings, link=shared.link,
+                                      accelerate=shared.accelerate, callback=None, start=stage1)
+    return np.asarray(B.to_numpy(q.x)).reshape(-1)[prob.cells]
 
 
 def _two_stage_fit(B: Backend, prob: _Problem, parts: list[VoteData], anchor: str, settings: _Settings, *,
-                   accelerate: bool, callback: Any, start: _Params | None = None):
-    """Both stages on votes split by session: (smoothed params, first-stage params, steps, converged, SD)."""
+                   link: str, accelerate: bool, callback: Any, start: _Params | None = None):
+    """Both stages on votes split by session: (smoothed params on the linked scale, first-stage params
+    on each session's own scale, steps, converged, SD, link counts)."""
+    from allegiance.measure.ideal.link import link_sessions
+
     T, S = prob.T, prob.S
     col = {s: i for i, s in enumerate(prob.states)}
     y = np.zeros(T * S)
     prec = np.zeros(T * S)
     a, b, s2 = np.zeros(prob.J), np.zeros(prob.J), np.ones(prob.J)
+    item_t = np.zeros(prob.J, dtype=np.int64)  # the session of each roll call
+    bridges: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     steps, converged = 0, True
     prev: dict[str, float] | None = None
     if start is not None:  # on the host once, not once per session
         start = _Params(*(B.to_numpy(getattr(start, f)) for f in _FIELDS))
     for t, part in enumerate(parts):
+        keys = part.item
+        part = VoteData(part.session, part.rcid, part.state, part.vote, 0, None)  # each session on its own
         sp = _problem(B, part)
         cols = np.array([col[st] for st in sp.states])
         jj = np.searchsorted(prob.rcids, sp.rcids)
@@ -939,12 +1058,38 @@ def _two_stage_fit(B: Backend, prob: _Problem, parts: list[VoteData], anchor: st
                 sign = 1.0 if float(np.dot(x[common], [prev[sp.states[k]] for k in common])) >= 0 else -1.0
         if sign < 0:
             x, p.x, p.b = -x, -p.x, -p.b
-        keys = t * S + cols
-        y[keys], prec[keys] = x, B.to_numpy(_information_grid(B, sp, p, settings)).reshape(-1)[sp.cells]
+        cells = t * S + cols
+        y[cells], prec[cells] = x, B.to_numpy(_information_grid(B, sp, p, settings)).reshape(-1)[sp.cells]
         a[jj], b[jj], s2[jj] = B.to_numpy(p.a), B.to_numpy(p.b), B.to_numpy(p.s2)
+        item_t[jj] = t
+        if keys is not None:
+            by_rcid = dict(zip(part.rcid.tolist(), keys.tolist()))
+            bridges.append((np.asarray([_bridge_key(by_rcid.get(int(r))) for r in sp.rcids], dtype=object),
+                            a[jj].copy(), b[jj].copy()))
+        else:
+            bridges.append((np.asarray([None] * len(jj), dtype=object), a[jj].copy(), b[jj].copy()))
         prev = dict(zip(sp.states, x.tolist()))
+    have = np.zeros(T * S, dtype=bool)
+    have[prob.cells] = True
+    stage1 = _Params(x=B.asarray(y.reshape(T, S)), a=B.asarray(a.copy()), b=B.asarray(b.copy()),
+                     s2=B.asarray(s2.copy()))
+    c, d, counts = link_sessions(y.reshape(T, S), prec.reshape(T, S), have.reshape(T, S), bridges, link=link,
+                                 evolution_variance=settings.evolution_variance)
+    # onto the common scale: X = c x + d, its information / c^2; each roll call's a - b d / c and b / c
+    ct, dt = np.repeat(c, S), np.repeat(d, S)
+    y = np.where(have, ct * y + dt, 0.0)
+    prec = prec / (ct * ct)
+    a = a - b * d[item_t] / c[item_t]
+    b = b / c[item_t]
     ms, vs = _smooth(B, prob, B.asarray(prec.reshape(T, S)), B.asarray((prec * y).reshape(T, S)), settings,
                      want_var=True)
     items = {"a": B.asarray(a), "b": B.asarray(b), "s2": B.asarray(s2)}
     sd = np.sqrt(B.to_numpy(vs).reshape(-1)[prob.cells])
-    return _Params(x=ms, **items), _Params(x=B.asarray(y.reshape(T, S)), **items), steps, converged, sd
+    return _Params(x=ms, **items), stage1, steps, converged, sd, counts
+
+
+def _bridge_key(k: Any) -> Any:
+    """A bridging key, or None where the roll call has none (null or NaN)."""
+    if k is None or (isinstance(k, float) and math.isnan(k)):
+        return None
+    return k

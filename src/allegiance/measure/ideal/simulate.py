@@ -34,12 +34,21 @@ def simulate_votes(
     absent_rate: float = 0.05,
     late_joiners: float = 0.2,
     seed: int = 0,
+    drift: float = 0.0,
+    repeated: int = 0,
 ) -> SimulatedVotes:
     """Votes drawn from the estimator's own model with known ideal points.
 
     State ``S00`` is given a clearly positive starting point so that it can
     serve as the anchor (the sign convention) in checks. Votes are coded 1
     yes, 2 abstain, 3 no, and 8 where the state was absent.
+
+    ``drift`` moves every state by that much per session on top of its own
+    walk (a drift of the whole Assembly). ``repeated`` roll calls of each
+    session are drawn from one pool of resolutions put to the vote in every
+    session with the same parameters, and named in an ``item`` column
+    (``"r0"``, ``"r1"``, ...; null for the other roll calls), as the
+    bridges of :mod:`allegiance.measure.ideal.link`.
     """
     rng = np.random.default_rng(seed)
     states = [f"S{i:02d}" for i in range(n_states)]
@@ -48,7 +57,9 @@ def simulate_votes(
     x[0] = rng.normal(0.0, 1.0, n_states)
     x[0, 0] = abs(x[0, 0]) + 1.0
     for t in range(1, n_sessions):
-        x[t] = x[t - 1] + rng.normal(0.0, np.sqrt(evolution_variance), n_states)
+        x[t] = x[t - 1] + rng.normal(0.0, np.sqrt(evolution_variance), n_states) + drift
+    # the pool of resolutions repeated every session (drawn after the walk, so repeated=0 changes nothing)
+    pool = [(rng.uniform(-0.5, 2.0), rng.normal(0.0, 1.5), rng.uniform(0.4, 1.2)) for _ in range(repeated)]
     start = np.zeros(n_states, dtype=int)
     late = rng.random(n_states) < late_joiners
     late[0] = False
@@ -61,15 +72,19 @@ def simulate_votes(
         if t is not None and t < n_sessions - 1:
             member[t, g] = False
 
-    rows_session, rows_rcid, rows_state, rows_vote = [], [], [], []
+    rows_session, rows_rcid, rows_state, rows_vote, rows_item = [], [], [], [], []
     rcid = 0
     for t in range(n_sessions):
         who = np.flatnonzero(member[t])
-        for _ in range(votes_per_session):
+        for k in range(votes_per_session):
             rcid += 1
-            a = rng.uniform(-0.5, 2.0)
-            b = rng.normal(0.0, 1.5)
-            s = rng.uniform(0.4, 1.2)
+            if k < repeated:
+                a, b, s = pool[k]
+            else:
+                a = rng.uniform(-0.5, 2.0)
+                b = rng.normal(0.0, 1.5)
+                s = rng.uniform(0.4, 1.2)
+            rows_item.append(np.full(len(who), f"r{k}" if k < repeated else None, dtype=object))
             z = a + b * x[t, who] + s * rng.standard_normal(len(who))
             vote = np.where(z < 0.0, 3, np.where(z < 1.0, 2, 1))
             vote = np.where(rng.random(len(who)) < absent_rate, 8, vote)
@@ -83,5 +98,7 @@ def simulate_votes(
         "state": np.concatenate(rows_state),
         "vote": np.concatenate(rows_vote).astype(np.int64),
     }
+    if repeated:
+        votes["item"] = np.concatenate(rows_item)
     truth = {(states[i], sessions[t]): float(x[t, i]) for t in range(n_sessions) for i in np.flatnonzero(member[t])}
     return SimulatedVotes(votes=votes, truth=truth, states=states, sessions=sessions)

@@ -33,6 +33,7 @@ import numpy as np
 
 from allegiance.errors import UnknownStateError, VoteInputError
 from allegiance.measure.data.codes import cow_to_iso3, load_crosswalk, unvotes_state_sql
+from allegiance.measure.data.votes import _nullable_objects, bridge_items_sql
 
 __all__ = ["read_unvotes", "read_bsv", "compare_with_bsv", "session_day"]
 
@@ -103,12 +104,7 @@ def read_unvotes(data_dir: Path | str, *, sessions: tuple[int, int] | None = Non
                                      f"(measure/data/codes.py: NAME_CODES)")
             raise VoteInputError(f"un_votes: country_code {code!r} ({name}) denotes no state on {day} "
                                  f"(measure/data/codes.py, the importer's crosswalk)")
-        con.execute(
-            """CREATE TEMP TABLE bridge AS
-               WITH calls AS (SELECT DISTINCT rcid, session, descr FROM v WHERE descr IS NOT NULL AND descr <> ''),
-               per AS (SELECT descr, count(*) AS n, count(DISTINCT session) AS ns FROM calls GROUP BY descr)
-               SELECT calls.rcid, calls.descr AS item FROM calls JOIN per USING (descr) WHERE per.ns > 1 AND per.n = per.ns"""
-        )
+        con.execute(f"CREATE TEMP TABLE bridge AS {bridge_items_sql('v')}")
         rel = con.execute(
             f"""SELECT v.session, v.rcid, {state} AS state, v.vote, bridge.item FROM v
                {joins}
@@ -125,10 +121,7 @@ def read_unvotes(data_dir: Path | str, *, sessions: tuple[int, int] | None = Non
         "vote": np.asarray(cols["vote"], dtype=np.int64),
     }
     if bridge:
-        item = cols["item"]
-        if isinstance(item, np.ma.MaskedArray):  # DuckDB's nulls (filled(None) would insert the fill value)
-            item = np.where(np.ma.getmaskarray(item), None, item.data.astype(object))
-        out["item"] = np.asarray(item, dtype=object)
+        out["item"] = _nullable_objects(cols["item"])
     return out
 
 
