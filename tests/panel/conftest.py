@@ -12,10 +12,17 @@ from allegiance.measure.data.store import open_data
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "panel"
 
 
+def imported(tmp_path_factory, name: str, files: dict[str, Path]):
+    """A data store in a new temporary directory with each ``kind: file`` imported, open for the tests."""
+    data = open_data(tmp_path_factory.mktemp(name) / "data.duckdb", read_only=False)
+    for kind, path in files.items():
+        import_dataset(data, kind, path)
+    return data
+
+
 @pytest.fixture(scope="session")
 def fixture_data(tmp_path_factory):
-    data = open_data(tmp_path_factory.mktemp("panel") / "data.duckdb", read_only=False)
-    import_dataset(data, "cow_states", FIX / "cow_states.csv")
-    import_dataset(data, "atop_alliance", FIX / "atop_alliance.csv")
+    data = imported(tmp_path_factory, "panel", {"cow_states": FIX / "cow_states.csv",
+                                                "atop_alliance": FIX / "atop_alliance.csv"})
     yield data
     data.close()

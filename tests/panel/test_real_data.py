@@ -11,6 +11,7 @@ import pytest
 from allegiance.measure.data.importer import import_dataset
 from allegiance.measure.data.store import open_data
 from allegiance.panel import build_panel
+from tests.panel.conftest import imported
 
 REAL = Path(__file__).resolve().parent.parent.parent.parent / "shared" / "data" / "peacesciencer"
 
@@ -19,9 +20,8 @@ REAL = Path(__file__).resolve().parent.parent.parent.parent / "shared" / "data" 
 def real_data(tmp_path_factory):
     if not (REAL / "cow_states.csv").is_file() or not (REAL / "atop_alliance.csv.gz").is_file():
         pytest.skip(f"the COW state list and ATOP are not at {REAL} (../shared/data beside the checkout)")
-    data = open_data(tmp_path_factory.mktemp("real") / "data.duckdb", read_only=False)
-    import_dataset(data, "cow_states", REAL / "cow_states.csv")
-    import_dataset(data, "atop_alliance", REAL / "atop_alliance.csv.gz")
+    data = imported(tmp_path_factory, "real", {"cow_states": REAL / "cow_states.csv",
+                                                "atop_alliance": REAL / "atop_alliance.csv.gz"})
     yield data
     data.close()
 

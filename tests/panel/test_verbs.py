@@ -61,12 +61,10 @@ PANEL_FIX = Path(__file__).resolve().parent.parent / "fixtures" / "panel"
 @pytest.fixture(scope="module")
 def votes_data(tmp_path_factory):
     """The COW fixture list and the fixture UN votes (tests/fixtures/measure, the publisher's format)."""
-    from allegiance.measure.data.importer import import_dataset
-    from allegiance.measure.data.store import open_data
+    from tests.panel.conftest import imported
 
-    data = open_data(tmp_path_factory.mktemp("votes") / "data.duckdb", read_only=False)
-    import_dataset(data, "cow_states", PANEL_FIX / "cow_states.csv")
-    import_dataset(data, "unvotes_published", MEASURE_FIX / "published.csv")
+    data = imported(tmp_path_factory, "votes", {"cow_states": PANEL_FIX / "cow_states.csv",
+                                                 "unvotes_published": MEASURE_FIX / "published.csv"})
     yield data
     data.close()
 

@@ -150,14 +150,7 @@ class DefaultGroup(Group):
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: typer.Context) -> Any:
-        root = ctx.find_root().obj
-        token = _GLOBALS.set(root if isinstance(root, Globals) else Globals())
-        try:
-            return super().invoke(ctx)
-        except AllegianceError as exc:
-            raise typer.Exit(report(exc, ctx)) from None
-        finally:
-            _GLOBALS.reset(token)
+        return _invoke_mapped(ctx, super().invoke)
 
 
 class Command(TyperCommand):
@@ -169,32 +162,38 @@ class Command(TyperCommand):
         return params
 
     def invoke(self, ctx: typer.Context) -> Any:
-        root = ctx.find_root().obj
-        token = _GLOBALS.set(root if isinstance(root, Globals) else Globals())
-        try:
-            return super().invoke(ctx)
-        except AllegianceError as exc:
-            raise typer.Exit(report(exc, ctx)) from None
-        except KeyboardInterrupt:  # typer would turn it into a silent Exit(130)
-            from allegiance._entry import MESSAGE
+        return _invoke_mapped(ctx, super().invoke)
 
-            typer.echo(MESSAGE.decode().rstrip("\n"), err=True)
-            raise typer.Exit(130) from None
-        except BrokenPipeError:
+
+def _invoke_mapped(ctx: typer.Context, invoke: Callable[[typer.Context], Any]) -> Any:
+    """Run a command (or a group's own callback) with the global options set and every error mapped to one
+    line and the exit code of the error table."""
+    root = ctx.find_root().obj
+    token = _GLOBALS.set(root if isinstance(root, Globals) else Globals())
+    try:
+        return invoke(ctx)
+    except AllegianceError as exc:
+        raise typer.Exit(report(exc, ctx)) from None
+    except KeyboardInterrupt:  # typer would turn it into a silent Exit(130)
+        from allegiance._entry import MESSAGE
+
+        typer.echo(MESSAGE.decode().rstrip("\n"), err=True)
+        raise typer.Exit(130) from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # -o or --plot into a missing directory, a file that cannot be read
+        raise typer.Exit(report_os_error(exc, ctx)) from None
+    except Exception as exc:
+        if type(exc).__module__ not in ("_duckdb", "duckdb"):
             raise
-        except OSError as exc:  # -o or --plot into a missing directory, a file that cannot be read
-            raise typer.Exit(report_os_error(exc, ctx)) from None
-        except Exception as exc:
-            if type(exc).__module__ not in ("_duckdb", "duckdb"):
-                raise
-            # a database file damaged on disk (cut short, a block failing its checksum): one line, not a traceback
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            typer.echo(f"error: a database could not be read ({shorten(first, 200)}); a damaged data store needs its "
-                       f"datasets imported again into a new --data file, a damaged compiled knowledge base "
-                       f"removing from the cache (it is rebuilt)", err=True)
-            raise typer.Exit(1) from None
-        finally:
-            _GLOBALS.reset(token)
+        # a database file damaged on disk (cut short, a block failing its checksum): one line, not a traceback
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        typer.echo(f"error: a database could not be read ({shorten(first, 200)}); a damaged data store needs its "
+                   f"datasets imported again into a new --data file, a damaged compiled knowledge base "
+                   f"removing from the cache (it is rebuilt)", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        _GLOBALS.reset(token)
 
 
 def param_label(ctx: typer.Context | None, field: str | None) -> str | None:
