@@ -22,7 +22,7 @@ def imported(tmp_path_factory, name: str, files: dict[str, Path]):
 
 @pytest.fixture(scope="session")
 def fixture_data(tmp_path_factory):
-    data = imported(tmp_path_factory, "panel", {"cow_states": FIX / "cow_states.csv",
-                                                "atop_alliance": FIX / "atop_alliance.csv"})
+    data = imported(tmp_path_factory, "panel", {"cow_states": FIX / "fx_cow_states.csv",
+                                                "atop_alliance": FIX / "fx_atop_alliance.csv"})
     yield data
     data.close()

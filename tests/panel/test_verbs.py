@@ -63,7 +63,7 @@ def votes_data(tmp_path_factory):
     """The COW fixture list and the fixture UN votes (tests/fixtures/measure, the publisher's format)."""
     from tests.panel.conftest import imported
 
-    data = imported(tmp_path_factory, "votes", {"cow_states": PANEL_FIX / "cow_states.csv",
+    data = imported(tmp_path_factory, "votes", {"cow_states": PANEL_FIX / "fx_cow_states.csv",
                                                  "unvotes_published": MEASURE_FIX / "published.csv"})
     yield data
     data.close()
