@@ -282,24 +282,18 @@ def _intact(db: Path) -> bool:
     try:
         fp = json.loads(_fingerprint_path(db).read_bytes())
         size, mtime_ns, digest = int(fp["size"]), int(fp["mtime_ns"]), str(fp["sha256"])
-    except FileNotFoundError:
+    except (OSError, ValueError, KeyError, TypeError):  # missing or unreadable: trusted once, fingerprinted
         with contextlib.suppress(OSError):
             _write_fingerprint(db)
         return True
-    except (OSError, ValueError, KeyError, TypeError):  # an unreadable fingerprint: judge by the checksum alone
-        size, mtime_ns, digest = -1, -1, None
     st = db.stat()
     if st.st_size == size and st.st_mtime_ns == mtime_ns:
         return True
-    if digest is not None and st.st_size == size and _sha256_of(db) == digest:
-        with contextlib.suppress(OSError):  # the same bytes under a new time: remember the time
-            _write_fingerprint(db)
-        return True
-    if digest is None:
-        with contextlib.suppress(OSError):
-            _write_fingerprint(db)
-        return True
-    return False
+    if st.st_size != size or _sha256_of(db) != digest:
+        return False
+    with contextlib.suppress(OSError):  # the same bytes under a new time: remember the time
+        _write_fingerprint(db)
+    return True
 
 
 @contextlib.contextmanager
@@ -380,7 +374,7 @@ def _prune(cache: Path, keep: Path) -> None:
             groups.setdefault(stem, []).append(f)
     for files in groups.values():
         try:
-            last = max(max(f.stat().st_mtime, f.stat().st_atime) for f in files)
+            last = max(max(st.st_mtime, st.st_atime) for st in (f.stat() for f in files))
         except OSError:
             continue
         if now - last > STALE_AFTER_S:
