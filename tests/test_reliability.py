@@ -253,3 +253,19 @@ def test_a_traceback_before_the_handler_is_told_from_one_after():
             '    sys.exit(main())\n  File "/v/src/allegiance/cli/__init__.py", line 9, in main\nKeyboardInterrupt\n')
     assert not rel.before_handler(late)
     assert not rel.before_handler(wrapper.replace("KeyboardInterrupt", "ValueError: x"))
+
+
+def test_importing_the_same_file_again_leaves_the_store_untouched(tmp_path):
+    """An import that changes nothing does not swap in a copy: the store keeps its size and time, so readers
+    that key on them (the web app's data version) see no new version."""
+    from allegiance.measure.data.importer import import_dataset
+    from allegiance.measure.data.store import open_data
+
+    path = tmp_path / "data.duckdb"
+    with open_data(path, read_only=False) as store:
+        import_dataset(store, "un_roll_calls", FIX / "fx_un_roll_calls.csv")
+    before = path.stat().st_mtime_ns
+    with open_data(path, read_only=False) as store:
+        assert import_dataset(store, "un_roll_calls", FIX / "fx_un_roll_calls.csv")["status"] == "unchanged"
+    assert path.stat().st_mtime_ns == before
+    assert not list(tmp_path.glob(".data.duckdb.import-*"))

@@ -153,6 +153,7 @@ def import_dataset(data: DataStore, kind: str, path: Path | str, *, version: str
         con.execute(f"INSERT INTO import_problems SELECT '{spec.name}', file, line, field, message, severity "
                     f"FROM _problems WHERE severity = 'warning'")
         con.execute("COMMIT")
+        data.mark_changed()
     except BaseException:
         con.execute("ROLLBACK")
         raise

@@ -82,11 +82,19 @@ class DataStore:
     cache: dict = field(default_factory=dict)
     _copy: Path | None = None  # open for writing: the copy that replaces ``path`` when closed
     _lock: Any = None  # ... and the writers' lock file, held until then
+    _changed: bool = False  # something was written to the copy (a new store, or an import committed)
+
+    def mark_changed(self) -> None:
+        """Say that the copy now differs from the store, so closing swaps it in (an importer calls it)."""
+        self._changed = True
 
     def close(self) -> None:
         """Close; a store open for writing is swapped in whole (all that was written, at once)."""
         if self._copy is None:
             self.con.close()
+            return
+        if not self._changed:  # nothing written (the same file imported again): the store is left untouched,
+            self.discard()     # so readers keyed on its size and time (the web app) see no new version
             return
         try:
             self.con.execute("CHECKPOINT")
@@ -189,7 +197,7 @@ def _open_for_writing(path: Path) -> DataStore:
             first = str(exc).splitlines()[0]
             raise DataError(f"cannot open the data store {path}: {first}", value=str(path), field="data") from None
         _ensure_schema(con)
-        return DataStore(con, path, False, _copy=copy, _lock=lock)
+        return DataStore(con, path, False, _copy=copy, _lock=lock, _changed=not path.exists())
     except OSError as exc:
         lock.close()
         raise DataError(f"cannot write the data store {path}: {exc.strerror or exc}", value=str(path),
