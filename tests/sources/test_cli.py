@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from allegiance.cli import app
-from allegiance.sources.render import render_anchor
+from allegiance.report.sources import render_anchor
 from tests.conftest import FIXTURE_KB
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "sources"

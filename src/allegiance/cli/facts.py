@@ -185,7 +185,7 @@ def sources_import(
     Example: allegiance sources import article.pdf --id sivitsky-2020 -o drafts/
     """
     from allegiance.sources.pipeline import import_document
-    from allegiance.sources.render import render_import
+    from allegiance.report.sources import render_import
 
     try:
         result = import_document(file, source_id=new_id, out_dir=out)
@@ -220,7 +220,7 @@ def sources_anchor(
 
     from allegiance.facts.load import load_kb
     from allegiance.sources.pipeline import anchor_quotes, process
-    from allegiance.sources.render import render_anchor
+    from allegiance.report.sources import render_anchor
     from allegiance.sources.text import read_document
 
     if seeds is None and texts is None:

@@ -1,4 +1,6 @@
-"""Plain-text renderings of the sources layer's answers (``sources import``, ``sources anchor``)."""
+"""Plain-text renderings of the sources layer's answers (``sources import``, ``sources anchor``).
+
+Their output is pinned by snapshot tests."""
 
 from __future__ import annotations
 
