@@ -151,6 +151,31 @@ def test_the_good_event_loads(rules, tmp_path):
     assert out["events"][0]["where"] == "record/union-state.yaml:4"
 
 
+def test_records_are_read_once_and_afresh_when_a_file_changes(rules, tmp_path, monkeypatch):
+    from allegiance.facts import digest
+
+    monkeypatch.setattr(digest, "RACY_NS", 0)  # trust times at once (the real 2 s would make the test wait)
+    d = tmp_path / "record"
+    d.mkdir()
+    f = d / "union-state.yaml"
+    f.write_text(_file(GOOD_EVENT), encoding="utf-8")
+    first = load_record(rules, d)
+    assert load_record(rules, d) is first  # kept: a second question does not read and check the file again
+    f.write_text(_file(GOOD_EVENT.replace("id: ", "id: again-", 1) + "    note: longer\n"), encoding="utf-8")
+    second = load_record(rules, d)
+    assert second is not first and second["union-state"].model.events[0].id == "again-e1"
+    f.write_text(_file(GOOD_EVENT.replace("use-blr-territory-against-neighbour", "annex-belarus")), encoding="utf-8")
+    for _ in range(2):  # a broken file is never kept: it raises on every question
+        with pytest.raises(KnowledgeBaseError):
+            load_record(rules, d)
+    f.write_text(_file(GOOD_EVENT), encoding="utf-8")
+    monkeypatch.setattr(digest, "RACY_NS", 10**12)  # the file changed "too recently" to trust its times
+    third = load_record(rules, d)
+    assert load_record(rules, d) is not third  # not kept: read afresh until its times can be trusted
+    f.unlink()
+    assert load_record(rules, d) == {}
+
+
 def test_an_event_naming_an_action_the_arrangement_lacks(rules, tmp_path):
     probs = _problems(rules, tmp_path, _file(GOOD_EVENT.replace("use-blr-territory-against-neighbour",
                                                                 "annex-belarus")))

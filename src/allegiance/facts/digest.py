@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 __all__ = ["SCHEMA_VERSION", "RACY_NS", "default_kb_dir", "kb_files", "kb_digest", "recall", "remember",
-           "remembered_digest", "write_atomically"]
+           "remembered_digest", "settled_stamp", "write_atomically"]
 
 SCHEMA_VERSION = "1"
 RACY_NS = 2_000_000_000  # 2 s: wider than the coarsest clock of the file systems in common use
@@ -93,6 +93,16 @@ def _stats(paths: Iterable[Path]) -> list[list]:
             continue
         out.append([str(p), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
     return out
+
+
+def settled_stamp(paths: Iterable[Path]) -> list[list] | None:
+    """The files' metadata (path, size, modification and change times, inode) to key something derived from
+    them, or None when one changed too recently (:data:`RACY_NS`) or cannot be stat'ed: then nothing should be
+    kept, since a second change could leave the metadata as it is."""
+    now = _stats(paths)
+    if any(s[1] < 0 for s in now) or max((max(s[2], s[3]) for s in now), default=0) >= time.time_ns() - RACY_NS:
+        return None
+    return now
 
 
 def recall(paths: list[Path], manifest: Path) -> tuple[str | None, list[list]]:

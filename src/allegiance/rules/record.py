@@ -117,16 +117,33 @@ def load_record(rules: Rules, directory: Path | str | None = None) -> dict[str, 
     """Read and check every record file (default: ``record/`` beside the knowledge base), by arrangement.
 
     Every problem is reported at once as ``record/<file>:line: field: message``; nothing is half-loaded.
+    The result is kept on ``rules`` while the files stat as they did (:func:`~allegiance.facts.digest.settled_stamp`),
+    so a long-lived process (the web explorer) reads and checks them once, not on every question; a file edited,
+    added or removed is read afresh. Problems are never kept: a broken record raises every time.
     """
+    from allegiance.facts.digest import settled_stamp
+
+    directory = Path(directory) if directory is not None else _default_dir(rules)
+    paths = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    stamp = settled_stamp(paths)  # None: a file just changed (or vanished), so nothing is kept
+    kept = rules.record_cache.get(directory)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return kept[1]
+    out = _read_records(rules, paths)
+    if stamp is not None:
+        rules.record_cache[directory] = (stamp, out)
+    return out
+
+
+def _read_records(rules: Rules, paths: list[Path]) -> dict[str, _Loaded]:
     from pydantic import ValidationError
 
     from allegiance.facts._yaml import dotted, line_for, read_yaml
     from allegiance.facts.load import _pydantic_message
 
-    directory = Path(directory) if directory is not None else _default_dir(rules)
     problems: list[Problem] = []
     out: dict[str, _Loaded] = {}
-    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+    for path in paths:
         name = f"record/{path.name}"
         try:
             text = path.read_text(encoding="utf-8")

@@ -42,6 +42,8 @@ class Rules:
         self._state_players: dict[str, dict[str, list[str]]] = {}
         self._statement_citations: dict[str, Sources] = {}
         self._evidence_of: dict[EvidenceKey, Sources] = {}  # bounded by the records of the rulebook: no LRU
+        #: record files read and checked, by directory: (their stat stamp, the records)
+        self.record_cache: dict[Path, tuple[list, dict]] = {}
         self._source_meta = {r[0]: {"title": r[1], "author": r[2], "outlet": r[3], "date": r[4], "url": r[5],
                                     "accessed": r[6]}
                              for r in store.con.execute(
