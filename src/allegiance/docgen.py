@@ -85,9 +85,9 @@ ERROR_EXAMPLES: dict[str, tuple[str | None, str]] = {
     "RulesError": ("allegiance can activate-joint-forces --in union-state --mode siege",
                    "error: --mode: mode 'siege' is not declared by union-state (it declares peacetime, "
                    "threatened-period, wartime)"),
-    "StatusError": ("allegiance status BLR --as-of 1980-01-01",
-                    "error: --as-of: 1980-01-01 is before the coverage of status questions, which starts on "
-                    "1990-01-01; ask about a day from then on"),
+    "StatusError": ("allegiance status BLR --as-of 1940-01-01",
+                    "error: --as-of: 1940-01-01 is before the coverage of status questions, which starts on "
+                    "1946-01-01; ask about a day from then on"),
     "PowerError": (None, "error: 3 players but 2 weights"),
     "LimitError": (None, "error: limit: more than 1,000 minimal winning coalitions: ask about fewer actions or a "
                          "smaller body"),

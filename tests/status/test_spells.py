@@ -11,7 +11,8 @@ from allegiance.errors import StatusError
 from allegiance.status import CRITERIA, LABELS, status
 from allegiance.status.index import existence, index_of
 from allegiance.status.labels import truth
-from allegiance.status.spells import bounded, criterion_on, evaluator, state_spells
+from allegiance.status.engine import bounded
+from allegiance.status.spells import criterion_on, evaluator, state_spells
 
 START = date(1946, 1, 1)
 

@@ -123,7 +123,7 @@ def test_unknown_state_and_dates_outside_coverage(shipped_store):
     with pytest.raises(UnknownStateError):
         status(shipped_store, "Atlantis", as_of=date(2020, 1, 1))
     with pytest.raises(StatusError, match="before the coverage"):
-        status(shipped_store, "BLR", as_of=date(1989, 12, 31))
+        status(shipped_store, "POL", as_of=date(1945, 12, 31))
     with pytest.raises(StatusError, match="horizon"):
         status(shipped_store, "BLR", as_of=date(2099, 1, 1))
     with pytest.raises(StatusError, match="before the start") as err:
@@ -131,7 +131,7 @@ def test_unknown_state_and_dates_outside_coverage(shipped_store):
     # the library names its own parameter, never a command-line flag (the CLI adds those)
     assert "--" not in str(err.value) and (err.value.field, err.value.value) == ("end", "2020-01-01")
     with pytest.raises(StatusError) as err:
-        status(shipped_store, "BLR", as_of=date(1989, 12, 31))
+        status(shipped_store, "BLR", as_of=date(1945, 12, 31))
     assert "--as-of" not in str(err.value) and err.value.field == "as_of"
 
 
@@ -188,7 +188,7 @@ def test_cli_status_compare_changes(cache_dir):
 @pytest.mark.parametrize("args,message", [
     (("status", "--as-of", "2020-01-01"), "name a STATE"),
     (("status", "Narnia", "--as-of", "2020-01-01"), "unknown state"),
-    (("status", "BLR", "--as-of", "1980-01-01"), "before the coverage"),
+    (("status", "BLR", "--as-of", "1940-01-01"), "before the coverage"),
     (("status", "BLR", "--as-of", "2020-13-01"), "--as-of"),
     (("assess", "BLR", "--as-of", "2020-01-01", "--format", "pdf"), "expected md, html or json"),
     (("assess", "BLR", "--as-of", "2020-01-01", "--since", "2021-01-01"), "after --as-of"),
@@ -289,3 +289,34 @@ def test_changes_of_a_state_that_ceased_name_the_end_of_the_range(shipped_store)
         changes(shipped_store, "SUN", start=date(1990, 1, 1), end=date(2000, 1, 1))
     assert e.value.field == "end"
     assert changes(shipped_store, "SUN", start=date(1990, 1, 1), end=date(1991, 12, 25))["state"] == "SUN"
+
+
+def test_before_1990_a_record_still_answers_and_silence_is_unknown(shipped_store):
+    """Status answers from 1946, as the panel does: the Warsaw Pact binds Poland in 1960 (a record), but the
+    knowledge base is complete only from 1990, so what would rest on its silence is unknown, with the reason."""
+    st = status(shipped_store, "POL", as_of=date(1960, 1, 1))
+    crit = {c["id"]: c for c in st["criteria"]}
+    assert st["coverage"] == {"from": "1990-01-01", "to": st["coverage"]["to"], "answers_from": "1946-01-01"}
+    assert crit["mutual-defence"]["result"] == "met" and "Warsaw" in crit["mutual-defence"]["reason"]
+    assert crit["permanent-neutrality"]["result"] == "unknown"
+    assert crit["permanent-neutrality"]["reason"].startswith("nothing recorded, and the knowledge base is complete "
+                                                             "only from 1990-01-01")
+    assert crit["permanent-neutrality"]["closed_world"] is False
+    assert crit["permanent-neutrality"]["closed_world_reason"].startswith("no declared or recognised")
+    assert "allied" in st["holding"]
+    after = {c["id"]: c for c in status(shipped_store, "POL", as_of=date(1990, 1, 1))["criteria"]}
+    assert after["permanent-neutrality"]["result"] == "not-met" and after["permanent-neutrality"]["closed_world"]
+
+
+def test_status_before_1990_agrees_with_the_panel_cell(shipped_store):
+    from allegiance.status.spells import criterion_on
+
+    for state, day in (("POL", date(1960, 1, 1)), ("FIN", date(1975, 6, 1)), ("AUT", date(1956, 1, 1))):
+        st = status(shipped_store, state, as_of=day)
+        for c in st["criteria"]:
+            assert c["result"] == criterion_on(shipped_store, state, c["id"], day)["result"], (state, day, c["id"])
+
+
+def test_changes_across_1990_name_the_day_the_knowledge_base_becomes_complete(shipped_store):
+    out = changes(shipped_store, "CHE", start=date(1985, 1, 1), end=date(1991, 1, 1))
+    assert "1990-01-01" in [e["date"] for e in out["changes"]]

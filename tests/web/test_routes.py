@@ -63,6 +63,17 @@ def test_state_by_name_and_later_date(client, shipped_store):
     assert "de-facto-neutral" not in js["status"]["holding"]
 
 
+def test_a_state_before_1990_answers_as_the_panel_does(client, shipped_store):
+    """Status answers from 1946: Poland in the Warsaw Pact in 1960, with no changes listed (they start in 1990)
+    and the day picker reaching back to 1946."""
+    r = client.get("/states/POL?as_of=1960-01-01")
+    assert r.status_code == 200 and 'min="1946-01-01"' in r.text and "Warsaw" in r.text
+    twin = client.get("/states/POL.json?as_of=1960-01-01").json()
+    assert twin["status"] == plain(status(shipped_store, "POL", as_of=date(1960, 1, 1)))
+    assert twin["changes"]["count"] == 0
+    assert client.get("/states/POL?as_of=1945-12-31").status_code == 400
+
+
 @pytest.mark.parametrize("mode", ["peacetime", "threatened-period", "wartime"])
 def test_arrangement_twin_per_mode(client, lib_rules, mode):
     js = get_ok(client, f"/arrangements/union-state.json?mode={mode}").json()

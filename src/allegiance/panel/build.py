@@ -22,13 +22,14 @@ from allegiance.facts.store import Store
 from allegiance.panel.atop import AtopDefence, atop_defence
 from allegiance.panel.system import Member, members
 from allegiance.status import CRITERIA, LABELS
+from allegiance.status.engine import HISTORY_START
 from allegiance.status.index import index_of
 from allegiance.status.spells import evaluator, state_spells
 
 __all__ = ["PANEL_START", "UNITS", "Panel", "build_panel", "column_of", "member_spells", "LABEL_VALUES",
            "CRITERION_VALUES"]
 
-PANEL_START = date(1946, 1, 1)
+PANEL_START = HISTORY_START  # the panel answers for the days status answers for
 UNITS = ("state-year", "state-day", "spell")
 LABEL_VALUES = {True: "holds", False: "does not hold", None: "unknown"}
 CRITERION_VALUES = ("met", "not-met", "unknown")

@@ -9,6 +9,7 @@
 from allegiance.status.criteria import CRITERIA, Criterion
 from allegiance.status.engine import (
            COVERAGE_START,
+           HISTORY_START,
            changes,
            compare,
            coverage,
@@ -22,6 +23,7 @@ __all__ = [
            "ASSESSMENT_LABELS",
            "COVERAGE_START",
            "CRITERIA",
+           "HISTORY_START",
            "LABELS",
            "Criterion",
            "Label",

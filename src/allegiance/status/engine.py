@@ -24,9 +24,13 @@ from allegiance.status.labels import (
     truth,
 )
 
-__all__ = ["COVERAGE_START", "changes", "compare", "coverage", "status", "status_all"]
+__all__ = ["COVERAGE_START", "HISTORY_START", "bounded", "changes", "compare", "coverage", "status", "status_all"]
 
+#: From this day the knowledge base is kept complete for the states it names: its silence is evidence.
 COVERAGE_START = date(1990, 1, 1)
+#: The first day status (and the posture panel) answers for. Before :data:`COVERAGE_START` an answer that would
+#: rest only on the knowledge base's silence is ``unknown``, with the reason (:func:`bounded`).
+HISTORY_START = date(1946, 1, 1)
 
 
 def rules_for(store: Store):
@@ -40,24 +44,25 @@ def rules_for(store: Store):
 
 
 def coverage(store: Store) -> tuple[date, date | None]:
-    """The days status answers for: from 1990 to the knowledge base's horizon (its newest source access)."""
-    return COVERAGE_START, index_of(store).horizon
+    """The days status answers for: from 1946 to the knowledge base's horizon (its newest source access); the
+    knowledge base is complete from :data:`COVERAGE_START`."""
+    return HISTORY_START, index_of(store).horizon
 
 
 def _check_day(ix: Index, as_of: date) -> None:
     if not isinstance(as_of, date):
         raise StatusError(f"as_of must be a date, got {shorten(as_of)}", value=as_of, field="as_of",
                           allowed="a datetime.date")
-    if as_of < COVERAGE_START:
+    if as_of < HISTORY_START:
         raise StatusError(f"{as_of.isoformat()} is before the coverage of status questions, which starts "
-                          f"on {COVERAGE_START.isoformat()}; ask about a day from then on", value=as_of.isoformat(),
-                          field="as_of", allowed=f"a day from {COVERAGE_START.isoformat()} on")
+                          f"on {HISTORY_START.isoformat()}; ask about a day from then on", value=as_of.isoformat(),
+                          field="as_of", allowed=f"a day from {HISTORY_START.isoformat()} on")
     if ix.horizon is not None and as_of > ix.horizon:
         raise StatusError(f"{as_of.isoformat()} is after the knowledge base's horizon "
                           f"({ix.horizon.isoformat()}, the newest date any of its sources was read): "
                           "what holds later is not known; ask about a day up to the horizon",
                           value=as_of.isoformat(), field="as_of",
-                          allowed=f"a day from {COVERAGE_START.isoformat()} to {ix.horizon.isoformat()}")
+                          allowed=f"a day from {HISTORY_START.isoformat()} to {ix.horizon.isoformat()}")
 
 
 def _check(store: Store, state: str, as_of: date, *, field: str = "as_of") -> tuple[Index, str, str]:
@@ -126,9 +131,25 @@ def _assessments(ix: Index, c: Context, labels: dict[str, dict[str, Any]]) -> li
     return out
 
 
+def bounded(res: dict[str, Any], *, state: str, day: date, covered: bool) -> dict[str, Any]:
+    """``res`` within what the knowledge base covers: an answer that rests on the absence of a record
+    (``closed_world``) is ``unknown`` before :data:`COVERAGE_START` or for a state the knowledge base does not
+    name; what it would have said stays in ``closed_world_reason``."""
+    if not res.get("closed_world"):
+        return res
+    if not covered:
+        why = f"nothing recorded, and the knowledge base names no state {state}: its silence is not evidence"
+    elif day < COVERAGE_START:
+        why = (f"nothing recorded, and the knowledge base is complete only from {COVERAGE_START.isoformat()}: "
+               "before then its silence is not evidence")
+    else:
+        return res
+    return {**res, "result": "unknown", "reason": why, "closed_world": False, "closed_world_reason": res["reason"]}
+
+
 def _evaluate(store: Store, ix: Index, code: str, as_of: date) -> tuple[Context, dict[str, dict[str, Any]]]:
     c = Context(ix, code, as_of, rules_loader=partial(rules_for, store))
-    return c, {cid: evaluate(c, cid) for cid in CRITERIA}
+    return c, {cid: bounded(evaluate(c, cid), state=code, day=as_of, covered=True) for cid in CRITERIA}
 
 
 def _truths(results: dict[str, dict[str, Any]]) -> dict[str, bool | None]:
@@ -143,7 +164,8 @@ def status(store: Store, state: str, *, as_of: date) -> dict[str, Any]:
     assessments = _assessments(ix, c, labels)
     return {
         "state": code, "name": name, "as_of": as_of.isoformat(),
-        "coverage": {"from": COVERAGE_START.isoformat(), "to": ix.horizon.isoformat() if ix.horizon else None},
+        "coverage": {"from": COVERAGE_START.isoformat(), "to": ix.horizon.isoformat() if ix.horizon else None,
+                     "answers_from": HISTORY_START.isoformat()},
         "holding": sorted(k for k, v in labels.items() if v["holds"] is True),
         "labels": list(labels.values()),
         "memberships": _memberships(ix, c),
@@ -211,6 +233,7 @@ def _candidate_days(store: Store, ix: Index, code: str, start: date, end: date) 
             days.update(change_dates(arr))
             if arr.described is not None:
                 days.add(arr.described.upper + timedelta(days=1))
+    days.add(COVERAGE_START)  # closed-world answers stop being unknown on the day the knowledge base is complete
     return sorted(d for d in days if start < d <= end)
 
 

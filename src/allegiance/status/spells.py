@@ -35,11 +35,11 @@ from typing import Any
 from allegiance.errors import StatusError
 from allegiance.facts.store import Store
 from allegiance.status.criteria import CRITERIA, Context, evaluate
-from allegiance.status.engine import COVERAGE_START, rules_for
+from allegiance.status.engine import COVERAGE_START, bounded, rules_for
 from allegiance.status.index import Index, Rec, index_of
 from allegiance.status.labels import LABELS, criteria_of, truth
 
-__all__ = ["Spell", "StateSpells", "bounded", "criterion_on", "provenance", "state_spells"]
+__all__ = ["Spell", "StateSpells", "criterion_on", "provenance", "state_spells"]
 
 _DAY = timedelta(days=1)
 
@@ -157,22 +157,6 @@ def _war_recs(ix: Index) -> list[Rec]:
 
 
 # ---------------------------------------------------------------------- one criterion on one day
-
-def bounded(res: dict[str, Any], *, state: str, day: date, covered: bool) -> dict[str, Any]:
-    """``res`` as the panel gives it: an answer that rests on the absence of a record (``closed_world``) is
-    ``unknown`` before :data:`COVERAGE_START` or for a state the knowledge base does not name; what it would
-    have said stays in ``closed_world_reason``."""
-    if not res.get("closed_world"):
-        return res
-    if not covered:
-        why = f"nothing recorded, and the knowledge base names no state {state}: its silence is not evidence"
-    elif day < COVERAGE_START:
-        why = (f"nothing recorded, and the knowledge base is complete only from {COVERAGE_START.isoformat()}: "
-               "before then its silence is not evidence")
-    else:
-        return res
-    return {**res, "result": "unknown", "reason": why, "closed_world": False, "closed_world_reason": res["reason"]}
-
 
 def provenance(res: dict[str, Any]) -> tuple[str, ...]:
     """The ids of the statements an answer rests on: its evidence and the statements its citations quote."""

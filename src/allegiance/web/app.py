@@ -550,7 +550,8 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         day = _day(_need(as_of, "as_of", "a day, YYYY-MM-DD"), "as_of")
         with H().lock:
             st = status(H().store, code, as_of=day)
-            start = date.fromisoformat(st["coverage"]["from"])
+            # changes since the knowledge base is complete (1990), or none for a day before it
+            start = min(date.fromisoformat(st["coverage"]["from"]), day)
             ds = _voting_data()
             try:
                 voting = None
