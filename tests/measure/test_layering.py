@@ -49,7 +49,7 @@ def _allowed(name: str) -> bool:
 
 def test_every_submodule_is_checked():
     assert {"allegiance.measure", "allegiance.measure.data.codes", "allegiance.measure.ideal.command",
-            "allegiance.measure.ideal.validate", "allegiance.measure.alignment"} <= set(MODULES)
+            "allegiance.measure.ideal.validate", "allegiance.measure.series"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -79,3 +79,21 @@ def test_no_measure_source_imports_outside_facts_and_errors_even_inside_a_functi
            for line, name in _imports(path)
            if name == "typer" or name.startswith("typer.") or (name.startswith("allegiance") and not _allowed(name))]
     assert bad == []
+
+
+def test_no_exported_name_is_also_a_submodule():
+    """A lazily exported name that is also a submodule's name resolves to the module once anything has imported
+    that submodule (Python sets the package attribute), so ``from allegiance.measure import alignment`` would
+    give the function or the module by import order. Each exported name is checked in a fresh interpreter
+    after importing every submodule of the layer first."""
+    import allegiance.measure as m
+
+    subs = {p.stem for p in MEASURE.iterdir() if (p.suffix == ".py" and p.stem != "__init__")
+            or (p / "__init__.py").is_file()}
+    assert not subs & set(m.__all__), sorted(subs & set(m.__all__))
+    code = ("import importlib, pkgutil, types, allegiance.measure as m\n"
+            "for info in pkgutil.walk_packages(m.__path__, 'allegiance.measure.'):\n"
+            "    importlib.import_module(info.name)\n"
+            "print(sorted(n for n in m.__all__ if isinstance(getattr(m, n), types.ModuleType)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -145,7 +145,7 @@ def align(
 
     Example: allegiance align BLR --with RUS,USA,csto --from 1992 --to 2019 --measure kappa
     """
-    from allegiance.measure.alignment import alignment
+    from allegiance.measure.series import alignment
 
     targets = split_list(with_, "with_")
     _check_plot(plot)
@@ -178,7 +178,7 @@ def cohesion(
 
     Example: allegiance cohesion csto --from 2002 --to 2019
     """
-    from allegiance.measure.alignment import cohesion as q
+    from allegiance.measure.series import cohesion as q
 
     with open_data(data) as store, open_kb() as kb:
         emit(q(store, kb, bloc, start=start, end=end, issue=issue, by=by.lower(), source=source), as_json,

@@ -13,7 +13,7 @@ Scott's pi, S, bloc cohesion and alignment over time::
 
 Its parts: ``data/`` (the store, the dataset formats and importer, the votes
 read from the store, and the one COW/ISO crosswalk, ``data/codes.py``);
-``similarity``, ``alignment``, ``blocs`` and ``dyads`` (the measures);
+``similarity``, ``series`` (alignment and cohesion over time), ``blocs`` and ``dyads`` (the measures);
 ``ideal/`` (dynamic ideal points; ``allegiance.measure.ideal`` exports its
 API). The layer needs only ``allegiance.facts`` and ``allegiance.errors``:
 the renderers and charts of its results are in ``allegiance.report``
@@ -31,11 +31,11 @@ _WHERE = {
     "DataStore": "allegiance.measure.data.store",
     "PeriodDyads": "allegiance.measure.dyads",
     "Votes": "allegiance.measure.data.votes",
-    "alignment": "allegiance.measure.alignment",
+    "alignment": "allegiance.measure.series",
     "all_dyads": "allegiance.measure.dyads",
     "all_pairs": "allegiance.measure.similarity",
     "cite": "allegiance.measure.data.store",
-    "cohesion": "allegiance.measure.alignment",
+    "cohesion": "allegiance.measure.series",
     "counts_pair": "allegiance.measure.similarity",
     "cow_to_iso3": "allegiance.measure.data.codes",
     "default_data_path": "allegiance.measure.data.store",

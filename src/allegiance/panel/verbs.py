@@ -132,7 +132,7 @@ def add_atop_alliance(df, data):
 
 def add_alignment(df, data, store: Store, *, with_, measure: str = "agree", source: str | None = None):
     """UN General Assembly voting alignment of each state-year with a state or bloc (``with_``: one, or a list),
-    in the calendar year's roll calls (:func:`allegiance.measure.alignment.alignment_by_state_year`).
+    in the calendar year's roll calls (:func:`allegiance.measure.series.alignment_by_state_year`).
 
     Adds, per target, ``align_<target>_<measure>`` (the measure: ``agree``, ``kappa``, ``pi`` or ``s``) and
     ``align_<target>_n`` (the joint roll calls). Inside the years the votes cover, ``n`` is 0 where the two
@@ -147,7 +147,7 @@ def add_alignment(df, data, store: Store, *, with_, measure: str = "agree", sour
     if data is None:
         raise DataMissingError("no UN votes: import them (allegiance data import un_votes ...) and pass the data store",
                                value="un_votes", field="data", allowed="a data store with UN votes imported")
-    from allegiance.measure.alignment import alignment_by_state_year
+    from allegiance.measure.series import alignment_by_state_year
 
     first, last = meta["years"]
     states = sorted({s for s in df["iso3"].dropna().unique()})

@@ -294,7 +294,7 @@ def _voting(store: Store, data: Any, code: str, as_of: date, ideal_points: bool)
     if data is None:
         return [{"type": "p", "text": "UN General Assembly voting: no voting data imported (run `allegiance data "
                                       "import` with the unvotes files; see the README)."}]
-    from allegiance.measure.alignment import alignment
+    from allegiance.measure.series import alignment
 
     end = as_of.year
     try:

@@ -497,7 +497,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
     def _voting(ds, state: str, first: int, last: int) -> dict | None:
         """``alignment`` for the state page, kept per data-store version, state and years: the same page on
         another day of the same year does not recompute it. None where the votes do not cover them."""
-        from allegiance.measure.alignment import alignment
+        from allegiance.measure.series import alignment
 
         def compute() -> dict | None:
             try:
