@@ -75,6 +75,23 @@ def main() -> None:
            "These readings are ours, from the partner lists; "
            "ATOP's own alliance records say which treaty each dyad rests on. The partners are ATOP's, as ISO "
            "codes.", "",
+           "Africa and the Middle East (`kb/arab-league-defence.yaml`, `ecowas-defence.yaml`, `sadc-defence.yaml`, "
+           "`france-africa-defence.yaml`, `kenya-ethiopia-defence.yaml`): the Arab League's members admitted after "
+           "1950 are parties to its Treaty of Joint Defence, but no source read dates their accession, so their "
+           "criterion is `unknown` and they are not compared; the seven that approved it in 1950 are `met`. What "
+           "remains: the ECCAS states from 2000 (their ATOP partners match ECCAS's mutual assistance pact of "
+           "February 2000, adopted with the COPAX protocol; no text of a defence clause and no list of parties was "
+           "found in the sources read, so it is not recorded); Guinea-Bissau (it did not sign the ECOWAS defence "
+           "protocol in 1981, nor did Cape Verde and Mali; a later accession is not sourced); Mali 1990-2000 "
+           "(partners matching ANAD, the CEAO states' defence agreement of 1977, not recorded) and 2007-2018; "
+           "Angola (it had not signed the SADC Mutual Defence Pact by 2004) and, 1999-2001, its partners the DRC, "
+           "Namibia and Zimbabwe; Gabon and the Central African Republic from 2012 (the partnership treaties without "
+           "an assistance clause that replaced their 1960 defence agreements with France were ratified and published "
+           "by 2012, as the French Senate reports; ATOP keeps France as their partner); the Comoros 1990-1992 (its "
+           "1978 agreement with France only lets the two assist each other: recorded as consultation). The other way "
+           "round, Egypt 1986-1988: the knowledge base keeps Egypt a party to the 1950 treaty while it was suspended "
+           "from the Arab League (1979-1989), as no source read says the suspension reached the treaty; ATOP gives "
+           "Egypt no defence partner in those years.", "",
            "| state | COW | years | knowledge base | ATOP | ATOP's defence partners |", "|---|---|---|---|---|---|"]
     for r in rows:
         allies = " ".join(_iso(int(a), r["from"]) for a in r["atop_allies"].split()) if r["atop_allies"] else ""

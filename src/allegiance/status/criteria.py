@@ -139,7 +139,9 @@ def _memberships(c: Context, org: str, roles=MEMBER_ROLES) -> list[tuple[Rec, st
 
 def _defence_obligations(c: Context, value: str = "mutual-defence") -> list[dict[str, Any]]:
     """Each obligation of ``value`` binding the state that day: the obligation, the tie (membership or
-    party status) and how certain both are; with the other states bound by it (its allies)."""
+    party status) and how certain both are; with the other states it certainly binds the state to (its allies:
+    a party whose own tie only possibly holds that day, such as an accession the sources do not date, is not
+    counted as an ally)."""
     out = []
     for ob, s_ob in c.holding(c.ix.by_pred["obligation"]):
         if ob.value != value:
@@ -153,7 +155,8 @@ def _defence_obligations(c: Context, value: str = "mutual-defence") -> list[dict
             continue
         tie, s_tie = mine[0]
         sure = "yes" if s_ob == "yes" and s_tie == "yes" else "possibly"
-        allies = {r.subject for r, s in ties if r.subject != c.state and c.ix.type.get(r.subject) == "state"}
+        allies = {r.subject for r, s in ties
+                  if s == "yes" and r.subject != c.state and c.ix.type.get(r.subject) == "state"}
         suspended = _suspended(c, ob)
         if suspended and not allies - set(suspended):
             continue  # the obligation binds the state to no one any more
