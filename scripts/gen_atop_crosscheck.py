@@ -83,8 +83,9 @@ _AMERICAS_ASIA_EUROPE = [
     "the USSR as partners), of the Czech Republic and Slovakia (1993-2003, with Romania and Russia) and of Croatia "
     "(1992-2008, with Bosnia and Herzegovina): ATOP's alliance records name the treaties. "
     "Post-2018 treaties are outside ATOP's "
-    "years: the Russia-DPRK treaty (in force 4 December 2024) and the Franco-Polish Treaty of Nancy (2025), both "
-    "recorded as `mutual-defence`.",
+    "years: the Russia-DPRK treaty (in force 4 December 2024), the Azerbaijan-Turkey Shusha Declaration (2021), the "
+    "Franco-Polish Treaty of Nancy (2025) and the British-German Kensington Treaty (2025), all recorded as "
+    "`mutual-defence`.",
     "",
 ]
 
