@@ -33,6 +33,63 @@ def _iso(ccode: int, year: int) -> str:
         return str(ccode)
 
 
+# The reading of the Americas, Asia and Europe rows: which record each rests on, and why the ones left stay.
+_AMERICAS_ASIA_EUROPE = [
+    "**The Americas.** The knowledge base records the Rio Treaty's parties (`kb/rio-treaty.yaml`), the Bahamas "
+    "from its signature of 8 November 1982 (the OAS depositary's table), Cuba as a party from 1947 whose status is "
+    "`unknown` from 22 January 1962 (excluded from the inter-American system; the depositary records no "
+    "denunciation, while Gibler's alliance record ends its membership then), and Venezuela's contested return of "
+    "2019 (the National Assembly's act, which the government denies) as an event, not as party status. Cuba's "
+    "ATOP partner, North Korea, rests on their 1986 treaty (`kb/cuba-dprk.yaml`). The rows left in the Americas "
+    "are the Caribbean and other OAS members that never joined the Rio Treaty (Jamaica, Barbados, Dominica, "
+    "Grenada, St. Lucia, St. Vincent, Antigua and Barbuda, St. Kitts and Nevis, Suriname, Belize, Guyana) and "
+    "Mexico after its denunciation took effect in 2004. Their ATOP partners are the OAS's members, not the Rio "
+    "Treaty's parties (Mexico keeps them after 2004; Belize and Guyana have them from 1991): by our reading of the "
+    "partner lists ATOP codes the OAS Charter here, whose Article 3 reads \"An act of aggression against one "
+    "American State is an act of aggression against all the other American States\" "
+    "([oas.org](https://www.oas.org/en/about/principles.asp)). The knowledge base does not record the Charter "
+    "as a `mutual-defence` obligation: it states a principle of solidarity, and the Charter's own articles on "
+    "collective security (Articles 28 and 29, whose wording was not retrieved for this reading) are not quoted; "
+    "the obligation to assist an attacked state is the Rio Treaty's (Article 3(1)). So these states stay "
+    "`not-met`, a reading the knowledge base makes explicitly, not a gap.",
+    "",
+    "**Asia.** Recorded since this table was first drawn: the China-DPRK treaty of 1961 (`kb/china-dprk.yaml`), the "
+    "USSR-DPRK treaty of 1961 (`kb/ussr-dprk.yaml`; its end after the USSR is disputed, so Russia 1992-1993 is "
+    "`unknown` and not compared), the US-Philippines Mutual Defense Treaty (`kb/us-philippines.yaml`) and the "
+    "Manila Pact read as an individual US-Thai obligation since the Thanat-Rusk statement of 1962 "
+    "(`kb/us-thailand.yaml`). Left: Turkmenistan 1992-2002, where the knowledge base records Russia's guarantee of "
+    "Turkmenistan's security (Treaty on Joint Measures, July 1992) as a one-sided `security-guarantee`, which "
+    "binds Russia, not Turkmenistan, so the `mutual-defence` criterion does not count it "
+    "(`kb/russia-turkmenistan.yaml`); Mongolia 1990-1993, whose partner rests on the Soviet-Mongolian treaty "
+    "of 15 January 1966, whose defence clause the knowledge base could not quote (a contemporary report says its "
+    "provisions were not published), so it is not recorded; and the Central Asian CST members in 1992-1993 (below).",
+    "",
+    "**Europe.** The Finnish-Soviet treaty of 1948 is recorded (`kb/finland-ussr.yaml`) as `mutual-assistance`, not "
+    "`mutual-defence`: its Article 1 binds Finland to defend its own territory against an attack by Germany or its "
+    "allies, with Soviet help subject to mutual agreement, and its preamble records Finland's wish to stay outside "
+    "the Great Powers' conflicts; so Finland 1990-1992 stays `not-met` by that reading. The CIS Collective Security "
+    "Treaty binds its parties in the knowledge base from its entry into force on 20 April 1994, not from the "
+    "signature of 15 May 1992 from which ATOP codes it: a signatory is not yet bound by the treaty, so Armenia, "
+    "Kazakhstan, Kyrgyzstan, Tajikistan and Uzbekistan 1992-1993, and Belarus, Georgia and Azerbaijan 1993, "
+    "disagree by that dating (the North Atlantic Treaty, the Warsaw Treaty and the Rio Treaty are dated from "
+    "signature in the knowledge base because their entry into force is not sourced there). The same holds for the "
+    "NATO accession years in which ATOP codes the accession protocol's signature (Poland 1997-1998; Bulgaria, "
+    "Romania, Slovenia and the Baltic states 2003; Albania 2008; Montenegro 2016). The Soviet Union's row for "
+    "1991 disagrees by construction: the panel's 1991 row is read on 31 December, after the USSR ceased to exist "
+    "(26 December). Azerbaijan is bound to Turkey from their 2010 Agreement on Strategic Partnership and Mutual "
+    "Assistance (`kb/azerbaijan-turkey.yaml`); its ATOP partners of 1999-2009, and Georgia's and Uzbekistan's, "
+    "are CIS states after they left the CST, which no record here covers. Not read here either: the rows of "
+    "Poland, Hungary, Czechoslovakia, Bulgaria and Romania after the Warsaw Pact (1991-1998, with each other and "
+    "the USSR as partners), of the Czech Republic and Slovakia (1993-2003, with Romania and Russia) and of Croatia "
+    "(1992-2008, with Bosnia and Herzegovina): ATOP's alliance records name the treaties. "
+    "Post-2018 treaties are outside ATOP's "
+    "years: the Russia-DPRK treaty (in force 4 December 2024), the Azerbaijan-Turkey Shusha Declaration (2021), the "
+    "Franco-Polish Treaty of Nancy (2025) and the British-German Kensington Treaty (2025), all recorded as "
+    "`mutual-defence`.",
+    "",
+]
+
+
 def main() -> None:
     src = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "peacesciencer"
     with tempfile.TemporaryDirectory() as tmp:
@@ -62,8 +119,7 @@ def main() -> None:
            "(the North Atlantic Treaty, the Collective Security Treaty, the Union State and the others in "
            "`kb/`) and says `not-met` when none binds the state (`closed_world`); ATOP codes every alliance with "
            "a defence obligation, bilateral or regional. The partner lists point to treaties the knowledge base "
-           "does not yet record (in the Americas, partners matching the Rio Treaty's parties; in 1990-1991, the "
-           "Warsaw Pact's; from 1992, the CIS Collective Security Treaty's first members). The neutral and "
+           "does not record, or reads differently (the Americas, Asia and Europe are read below). The neutral and "
            "non-aligned EU members (Ireland, Austria, Finland, Sweden, Malta, Cyprus) have EU members as ATOP "
            "defence partners from 2007, the year the Treaty of Lisbon with its mutual-assistance clause "
            "(Article 42(7) TEU) was signed; the knowledge base records that clause as `mutual-assistance`, which "
@@ -92,6 +148,7 @@ def main() -> None:
            "round, Egypt 1986-1988: the knowledge base keeps Egypt a party to the 1950 treaty while it was suspended "
            "from the Arab League (1979-1989), as no source read says the suspension reached the treaty; ATOP gives "
            "Egypt no defence partner in those years.", "",
+           *_AMERICAS_ASIA_EUROPE,
            "| state | COW | years | knowledge base | ATOP | ATOP's defence partners |", "|---|---|---|---|---|---|"]
     for r in rows:
         allies = " ".join(_iso(int(a), r["from"]) for a in r["atop_allies"].split()) if r["atop_allies"] else ""
