@@ -225,7 +225,7 @@ def test_unknown_reasons_group_the_criteria_that_share_one(shipped_store, fixtur
     silent = "nothing recorded, and the knowledge base is complete only from 1990-01-01"
     assert text.count(silent) == 1
     group = next(g for g in text.split(" | ") if silent in g)
-    assert group.startswith("mutual-defence, nam-member, ")
+    assert group.startswith("mutual-defence, permanent-neutrality, ")  # NAM membership is complete from 1946
     named = group.split(": ", 1)[0].split(", ")
     assert all(df[column_of(c, criterion=True)].iloc[0] == "unknown" for c in named)
 

@@ -320,3 +320,24 @@ def test_status_before_1990_agrees_with_the_panel_cell(shipped_store):
 def test_changes_across_1990_name_the_day_the_knowledge_base_becomes_complete(shipped_store):
     out = changes(shipped_store, "CHE", start=date(1985, 1, 1), end=date(1991, 1, 1))
     assert "1990-01-01" in [e["date"] for e in out["changes"]]
+
+
+def test_nam_and_nato_membership_are_complete_from_1946(shipped_store):
+    """The NAM's and NATO's members are recorded from their founding (COMPLETE_FROM): before 1990 the silence of
+    those records is evidence, so Sweden in 1970 is not non-aligned (not a NAM member) and not a NATO member,
+    while its alliances stay unknown (the knowledge base is complete for those only from 1990)."""
+    from allegiance.status import COMPLETE_FROM
+
+    assert set(COMPLETE_FROM) == {"nam-member", "nato-member"}
+    st = status(shipped_store, "SWE", as_of=date(1970, 1, 1))
+    crit = {c["id"]: c for c in st["criteria"]}
+    assert crit["nam-member"]["result"] == "not-met" and crit["nam-member"]["closed_world"]
+    assert crit["nato-member"]["result"] == "not-met"
+    assert crit["mutual-defence"]["result"] == "unknown"
+    labels = {lb["label"]: lb["holds"] for lb in st["labels"]}
+    assert labels["non-aligned"] is False and labels["allied"] is None
+    # a founding member of the Movement, on the record
+    assert "non-aligned" in status(shipped_store, "YUG", as_of=date(1970, 1, 1))["holding"]
+    # before the Movement existed no state was a member
+    assert {c["id"]: c["result"] for c in status(shipped_store, "IND", as_of=date(1955, 1, 1))["criteria"]}[
+        "nam-member"] == "not-met"

@@ -170,8 +170,10 @@ def codebook(panel: Panel | None = None, *, fmt: str | None = None, file: str | 
               "Each criterion is the status layer's (docs/status.md), evaluated on the first day of a stretch and "
               "standing until a statement it read can change; labels follow from the criteria. An answer that "
               "would rest on the *absence* of a record (\"no alliance membership is recorded\") is `unknown` "
-              "before 1990-01-01 (the knowledge base is kept complete from then on) and for a state the knowledge "
-              "base does not name, with that reason in `unknown_reasons`. The knowledge base's mutual-defence "
+              "before 1990-01-01 (the knowledge base is kept complete from then on; NAM and NATO membership from "
+              "1946, since both record every member from the organisation's founding) and for a state the "
+              "knowledge base does not name, with that reason in `unknown_reasons`. The knowledge base's "
+              "mutual-defence "
               "criterion reads the treaties it records (NATO, the CST/CSTO, the Union State and others); ATOP's "
               "`atop_defense` is given beside it, never merged into it: where they disagree, both are shown "
               "(docs/posture-atop-crosscheck.md).", "",

@@ -8,6 +8,7 @@
 
 from allegiance.status.criteria import CRITERIA, Criterion
 from allegiance.status.engine import (
+           COMPLETE_FROM,
            COVERAGE_START,
            HISTORY_START,
            changes,
@@ -21,6 +22,7 @@ from allegiance.status.spells import Spell, StateSpells, state_spells
 
 __all__ = [
            "ASSESSMENT_LABELS",
+           "COMPLETE_FROM",
            "COVERAGE_START",
            "CRITERIA",
            "HISTORY_START",

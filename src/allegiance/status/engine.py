@@ -24,13 +24,23 @@ from allegiance.status.labels import (
     truth,
 )
 
-__all__ = ["COVERAGE_START", "HISTORY_START", "bounded", "changes", "compare", "coverage", "status", "status_all"]
+__all__ = ["COMPLETE_FROM", "COVERAGE_START", "HISTORY_START", "bounded", "changes", "compare", "coverage", "status", "status_all"]
 
 #: From this day the knowledge base is kept complete for the states it names: its silence is evidence.
 COVERAGE_START = date(1990, 1, 1)
 #: The first day status (and the posture panel) answers for. Before :data:`COVERAGE_START` an answer that would
 #: rest only on the knowledge base's silence is ``unknown``, with the reason (:func:`bounded`).
 HISTORY_START = date(1946, 1, 1)
+#: Criteria whose records the knowledge base keeps complete from an earlier day than :data:`COVERAGE_START`,
+#: and why: from that day their silence is evidence too.
+COMPLETE_FROM: dict[str, tuple[date, str]] = {
+    "nam-member": (HISTORY_START, "the Non-Aligned Movement was founded at Belgrade on 1 September 1961 and the "
+                   "knowledge base records every member from then on (kb/nam-members.yaml, from the summits' "
+                   "participant lists); before then no state was a member"),
+    "nato-member": (HISTORY_START, "NATO was founded by the North Atlantic Treaty of 4 April 1949 and the knowledge "
+                    "base records every member with the day it joined (kb/memberships.yaml); before then no "
+                    "state was a member"),
+}
 
 
 def rules_for(store: Store):
@@ -133,13 +143,14 @@ def _assessments(ix: Index, c: Context, labels: dict[str, dict[str, Any]]) -> li
 
 def bounded(res: dict[str, Any], *, state: str, day: date, covered: bool) -> dict[str, Any]:
     """``res`` within what the knowledge base covers: an answer that rests on the absence of a record
-    (``closed_world``) is ``unknown`` before :data:`COVERAGE_START` or for a state the knowledge base does not
-    name; what it would have said stays in ``closed_world_reason``."""
+    (``closed_world``) is ``unknown`` before :data:`COVERAGE_START` (or the criterion's day in
+    :data:`COMPLETE_FROM`) or for a state the knowledge base does not name; what it would have said stays in
+    ``closed_world_reason``."""
     if not res.get("closed_world"):
         return res
     if not covered:
         why = f"nothing recorded, and the knowledge base names no state {state}: its silence is not evidence"
-    elif day < COVERAGE_START:
+    elif day < COMPLETE_FROM.get(res.get("id"), (COVERAGE_START,))[0]:
         why = (f"nothing recorded, and the knowledge base is complete only from {COVERAGE_START.isoformat()}: "
                "before then its silence is not evidence")
     else:
