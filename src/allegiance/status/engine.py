@@ -70,11 +70,11 @@ def _check(store: Store, state: str, as_of: date, *, field: str = "as_of") -> tu
                                 value=state, field="state", allowed=f"one of the {len(ix.states)} states covered")
     held, recs = existence(ix, code, as_of)
     if held == "no":
-        when = " and ".join(f"from {r.obj.get('valid_from')} " + (f"until {r.obj['valid_until']}"
-                                                               if r.obj.get("valid_until") else "on")
-                         + f" ({r.id})" for r in recs)
+        when = " and ".join(("as no state " if r.negated else "as a state ") + f"from {r.obj.get('valid_from')} "
+                            + (f"until {r.obj['valid_until']}" if r.obj.get("valid_until") else "on")
+                            + f" ({r.id})" for r in recs)
         raise StatusError(f"{code} ({name}) did not exist as a state on {as_of.isoformat()}: the knowledge base "
-                          f"dates it as a state {when}; "
+                          f"dates it {when}; "
                           "ask about a day it existed, or about the state that held its territory that day",
                           value=as_of.isoformat(), field=field, allowed=f"a day on which {code} existed ({when})")
     return ix, code, name
