@@ -27,7 +27,7 @@ from typing import Any
 from allegiance.facts.store import Store
 from allegiance.facts.time import Span
 
-__all__ = ["FULL_INDEX_LIMIT", "MEMBER_ROLES", "WAR_ROLES", "Index", "LazyIndex", "Rec", "existence", "existence_days",
+__all__ = ["FULL_INDEX_LIMIT", "MEMBER_ROLES", "WAR_ROLES", "Index", "LazyIndex", "Rec", "existence", "existence_days", "existence_start",
            "index_of"]
 
 # The predicates the criteria read.
@@ -188,6 +188,16 @@ def existence_days(ix: Index, state: str) -> list[tuple[date, date | None]] | No
                     ([(lo, hi)] if (hi is not None and hi <= a) or lo >= b else
                      [p for p in ((lo, a), (b, hi)) if p[1] is None or p[0] < p[1]])]
     return days
+
+
+def existence_start(ix: Index, state: str, day: date) -> date | None:
+    """The first day of the stretch of :func:`existence_days` that holds ``day`` (the day a state that began
+    later than a window's start first existed), or None where ``state`` has no exists record or ``day`` lies
+    in no stretch."""
+    days = existence_days(ix, state)
+    if days is None:
+        return None
+    return next((a for a, b in days if a <= day and (b is None or day < b)), None)
 
 
 def _wars_of(participants, participations, types, occurred) -> dict[str, dict[str, Any]]:
