@@ -263,7 +263,8 @@ def test_a_state_that_ceased_is_neither_listed_nor_answered_for_after_it_ceased(
 
 
 def test_a_state_that_began_after_1990_is_neither_listed_nor_answered_for_before_it_began(shipped_store):
-    # kb/state-existence.yaml: the first day each existed as a state (declaration vs recognition: docs/state-existence.md)
+    # kb/state-existence.yaml: the first day each existed as a state
+    # (declaration vs recognition: docs/state-existence.md)
     for code, first in (("UKR", date(1991, 12, 26)), ("RUS", date(1991, 12, 26)), ("LTU", date(1991, 9, 6)),
                         ("CZE", date(1993, 1, 1)), ("HRV", date(1992, 1, 15)), ("SRB", date(1992, 4, 27)),
                         ("ERI", date(1993, 5, 24)), ("TLS", date(2002, 5, 20)), ("MNE", date(2006, 6, 3)),

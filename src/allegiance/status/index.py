@@ -27,8 +27,8 @@ from typing import Any
 from allegiance.facts.store import Store
 from allegiance.facts.time import Span
 
-__all__ = ["FULL_INDEX_LIMIT", "MEMBER_ROLES", "WAR_ROLES", "Index", "LazyIndex", "Rec", "existence", "existence_days", "existence_start",
-           "index_of"]
+__all__ = ["FULL_INDEX_LIMIT", "MEMBER_ROLES", "WAR_ROLES", "Index", "LazyIndex", "Rec", "existence", "existence_days",
+           "existence_start", "index_of"]
 
 # The predicates the criteria read.
 _PREDICATES = ("member-of", "party-to", "obligation", "neutrality", "aim", "stationed-in", "leased-to",
