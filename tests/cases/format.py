@@ -77,6 +77,15 @@ def _posture(store, state: str, day: date) -> dict:
     return state_spells(store, state, start=date(1946, 1, 1), end=day).on(day)
 
 
+def _exists(store, state: str, day: date) -> dict:
+    """Whether the state existed on the day by its ``exists`` records (``yes``, ``possibly`` or ``no``, as
+    ``allegiance.status.index.existence`` answers, the one reading status and the panel share), and the records."""
+    from allegiance.status.index import existence, index_of
+
+    held, recs = existence(index_of(store), state, day)
+    return {"exists": held, "records": sorted(r.id for r in recs)}
+
+
 ASKS: dict[str, Ask] = {
     "can": Ask(_rules_call("can", lambda g, d: ((g["action"],), {
         "arrangement": g["in"], "mode": g.get("mode"), "as_of": d, "consent": g.get("consent"),
@@ -117,6 +126,7 @@ ASKS: dict[str, Ask] = {
         views={"dates": lambda a: [c["date"] for c in a["changes"]]}),
     "posture": Ask(lambda store, rules, g, d: _posture(store, g["state"], d), required=("state",),
                    views={"label_holds": lambda a: a["labels"], "criteria": lambda a: a["criteria"]}),
+    "exists": Ask(lambda store, rules, g, d: _exists(store, g["state"], d), required=("state",)),
     "facts": Ask(_store_call("facts_as_of", lambda g, d: ((g["state"],), {
         "as_of": d, "known_by": _day(g.get("known_by"))})), required=("state",), optional=("known_by",),
         views={"holds": lambda a: {s["id"]: s["holds"] for s in a["statements"]},
@@ -125,7 +135,7 @@ ASKS: dict[str, Ask] = {
 DATE_ARGS = {"as_of_a", "as_of_b", "from", "to", "known_by"}
 LIST_ARGS = {"consent", "abstain", "actions", "effects", "states"}
 # questions whose as_of must be given (they have no default date)
-AS_OF_REQUIRED = {"status", "status-all", "compare", "facts", "posture"}
+AS_OF_REQUIRED = {"status", "status-all", "compare", "facts", "posture", "exists"}
 
 
 @dataclass

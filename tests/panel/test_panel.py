@@ -247,3 +247,18 @@ def test_without_the_cow_list_a_state_that_ceased_covers_only_its_days(shipped_s
     # (the USSR shares COW code 365 with Russia, so its state-years are Russia's row: see the spells)
     days = build_panel(shipped_store, None, unit="spell", start=date(1990, 1, 1), end=date(1992, 12, 31)).frame
     assert str(days[days.iso3 == "SUN"].end.max())[:10] == "1991-12-25"
+
+
+def test_without_the_cow_list_a_state_that_began_after_1946_starts_when_it_began(shipped_store):
+    """The knowledge base's panel (no COW list): BLR was a Soviet republic until 26 December 1991, the Czech Republic
+    began on 1 January 1993, Lithuania's restored independence on 6 September 1991 (kb/state-existence.yaml)."""
+    days = build_panel(shipped_store, None, unit="spell", start=date(1946, 1, 1), end=date(2000, 12, 31),
+                       states=["BLR", "CZE", "LTU", "RUS", "SUN", "CSK"]).frame
+    first = {c: str(days[days.iso3 == c].start.min())[:10] for c in set(days.iso3)}
+    last = {c: str(days[days.iso3 == c].end.max())[:10] for c in set(days.iso3)}
+    assert first == {"BLR": "1991-12-26", "CZE": "1993-01-01", "LTU": "1991-09-06", "RUS": "1991-12-26",
+                     "SUN": "1946-01-01", "CSK": "1946-01-01"}
+    assert last["SUN"] == "1991-12-25" and last["CSK"] == "1992-12-31" and last["CZE"] == "2000-12-31"
+    years = build_panel(shipped_store, None, unit="state-year", start=date(1985, 1, 1), end=date(1985, 12, 31)).frame
+    assert {"SUN", "CSK", "DDR", "YUG"} <= set(years.iso3)
+    assert not {"UKR", "CZE", "RUS", "LTU", "HRV", "ERI"} & set(years.iso3)

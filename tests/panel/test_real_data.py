@@ -110,3 +110,24 @@ def test_real_alignment_with_the_united_states(shipped_store, real_data, tmp_pat
         assert ix.loc[("CHE", 1990), "align_usa_n"] == 0  # in the system, not in the UN: no joint roll call
     finally:
         data.close()
+
+
+def test_existence_records_and_the_cow_list_differ_only_where_the_docs_say(shipped_store, real_data):
+    """docs/state-existence.md lists every state whose exists records and the real COW list date it differently,
+    with the reason; a new record (or a new COW version) that disagrees elsewhere fails here until it is listed."""
+    from allegiance.panel.system import existence_vs_cow
+    from allegiance.status.index import index_of
+
+    def days(stretches):
+        return "; ".join(f"{a} to {b}" for a, b in stretches) or "—"
+
+    got = {r["iso3"]: (days(r["kb"]), days(r["cow"])) for r in existence_vs_cow(index_of(shipped_store), real_data)}
+    doc = (Path(__file__).resolve().parent.parent.parent / "docs" / "state-existence.md").read_text()
+    table = doc.split("## Where the COW state list dates a state differently")[1].split("\n## ")[0]
+    listed = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 4 and cells[0] not in ("state",) and not cells[0].startswith("-"):
+            listed[cells[0]] = (cells[1], cells[2])
+    assert got == listed
+    assert {"CZE", "SVK", "UKR", "LTU", "ERI", "NAM", "YMD", "HRV"}.isdisjoint(got)  # these agree with COW

@@ -119,3 +119,27 @@ def test_lazy_records_carry_their_supersession_like_the_full_ones(store):
         assert [(s.id, s.from_lo, s.from_hi) for s in got.superseded_by] == \
             [(s.id, s.from_lo, s.from_hi) for s in r.superseded_by], r.id
         assert got.span == r.span
+
+
+def test_existence_days_and_existence_agree_on_every_day(store):
+    """The panel's stretches (existence_days) and status's day-by-day answer (existence) are one reading of the
+    exists records: a day lies in a stretch exactly when existence says yes or possibly, for states with
+    positive records, fuzzy starts (PAK, COM), two stretches (LTU) and only a negated one (SYR, the UAR years)."""
+    from datetime import timedelta
+
+    from allegiance.status.index import existence, existence_days, existence_start
+
+    ix = index_of(store)
+    assert existence_days(ix, "SYR") == [(date.min, date(1958, 2, 22)), (date(1961, 9, 29), None)]
+    assert existence_days(ix, "FIN") is None
+    assert existence_start(ix, "LTU", date(1995, 1, 1)) == date(1991, 9, 6)  # the stretch that holds the day
+    assert existence_start(ix, "SYR", date(1960, 1, 1)) is None  # in the negated stretch
+    assert existence_start(ix, "SYR", date(2000, 1, 1)) == date(1961, 9, 29)
+    assert existence_start(ix, "FIN", date(2000, 1, 1)) is None  # no exists record
+    for state in ("SYR", "LTU", "PAK", "COM", "SUN", "UKR", "CSK", "YMD", "MLI"):
+        stretches = existence_days(ix, state)
+        day = date(1946, 1, 1)
+        while day < date(2001, 1, 1):
+            inside = any(a <= day and (b is None or day < b) for a, b in stretches)
+            assert inside == (existence(ix, state, day)[0] != "no"), (state, day)
+            day += timedelta(days=1)

@@ -262,6 +262,35 @@ def test_a_state_that_ceased_is_neither_listed_nor_answered_for_after_it_ceased(
     assert "RUS" in {r["state"] for r in status_all(shipped_store, as_of=date(2000, 1, 1))["states"]}
 
 
+def test_a_state_that_began_after_1990_is_neither_listed_nor_answered_for_before_it_began(shipped_store):
+    # kb/state-existence.yaml: the first day each existed as a state
+    # (declaration vs recognition: docs/state-existence.md)
+    for code, first in (("UKR", date(1991, 12, 26)), ("RUS", date(1991, 12, 26)), ("LTU", date(1991, 9, 6)),
+                        ("CZE", date(1993, 1, 1)), ("HRV", date(1992, 1, 15)), ("SRB", date(1992, 4, 27)),
+                        ("ERI", date(1993, 5, 24)), ("TLS", date(2002, 5, 20)), ("MNE", date(2006, 6, 3)),
+                        ("XAB", date(2008, 8, 26))):
+        before = date.fromordinal(first.toordinal() - 1)
+        assert code in {r["state"] for r in status_all(shipped_store, as_of=first)["states"]}, code
+        assert code not in {r["state"] for r in status_all(shipped_store, as_of=before)["states"]}, code
+        assert status(shipped_store, code, as_of=first)["state"] == code
+        with pytest.raises(StatusError, match=rf"{code} \(.*\) did not exist as a state on {before.isoformat()}: "
+                                              rf"the knowledge base dates it as a state .*from {first.isoformat()} on"):
+            status(shipped_store, code, as_of=before)
+
+
+def test_status_all_in_1990_lists_the_ussr_and_czechoslovakia_not_their_successors(shipped_store):
+    listed = {r["state"] for r in status_all(shipped_store, as_of=date(1990, 6, 1))["states"]}
+    assert {"SUN", "CSK", "DDR", "YUG", "YEM", "NAM", "DEU", "PSE"} <= listed
+    assert not {"UKR", "BLR", "RUS", "LTU", "CZE", "SVK", "HRV", "SRB", "ERI", "TLS", "XAB", "YMD"} & listed
+    # a predecessor and its successors never overlap and never leave a gap
+    for old, new, last in (("SUN", "RUS", date(1991, 12, 25)), ("CSK", "CZE", date(1992, 12, 31)),
+                           ("YUG", "SRB", date(1992, 4, 26)), ("YMD", "YEM", date(1990, 5, 21))):
+        on_last = {r["state"] for r in status_all(shipped_store, as_of=last)["states"]}
+        after = {r["state"] for r in status_all(shipped_store, as_of=date.fromordinal(last.toordinal() + 1))["states"]}
+        assert old in on_last and new in after and old not in after
+        assert new not in on_last or new == "YEM"  # YEM is North Yemen before the union: it goes on
+
+
 def test_status_of_a_state_that_ceased_is_a_one_line_error_in_the_cli():
     res = runner.invoke(app, ["status", "SUN", "--as-of", "2000-01-01"])
     assert res.exit_code != 0 and "Traceback" not in res.output

@@ -41,7 +41,8 @@ def test_state_profile_and_twin(client, shipped_store):
     assert js == plain({"status": status(shipped_store, "BLR", as_of=D),
                         "timeline": timeline(shipped_store, "BLR"),
                         "brief": assess(shipped_store, "BLR", as_of=D),
-                        "changes": changes(shipped_store, "BLR", start=date(1990, 1, 1), end=D),
+                        # from the day Belarus existed as a state (kb/state-existence.yaml), not 1990-01-01
+                        "changes": changes(shipped_store, "BLR", start=date(1991, 12, 26), end=D),
                         "voting": None,  # no votes imported for this app: test_..._un_voting_... has them
                         "ideal": None, "ideal_status": "no data store of UN votes"})
     html = get_ok(client, "/states/BLR?as_of=2020-07-01").text
@@ -279,10 +280,13 @@ def test_the_state_page_charts_un_voting_when_votes_are_imported(tmp_path):
     page = client.get("/states/BLR?as_of=2020-07-01").text
     assert 'id="ideal-h"' in page and 'id="ideal-chart"' in page and 'aria-label="Ideal point of BLR' in page
     assert 'id="ideal-pending"' not in page
-    early = client.get("/states/BLR.json?as_of=1990-06-01").json()["ideal"]  # sessions to 44 (1989) only
+    # Belarus existed as a state from 26 December 1991 (kb/state-existence.yaml): its page refuses a 1990 day
+    refused = client.get("/states/BLR.json?as_of=1990-06-01")
+    assert refused.status_code == 400 and "did not exist as a state on 1990-06-01" in refused.json()["message"]
+    early = client.get("/states/CUB.json?as_of=1990-06-01").json()["ideal"]  # sessions to 44 (1989) only
     assert [r["session"] for r in early["rows"]] == [1] and early["to"] == 44
     # a day in the first year of coverage has no whole year of votes before it: no section, not an error
-    early = client.get("/states/BLR.json?as_of=1990-07-01")
+    early = client.get("/states/CUB.json?as_of=1990-07-01")
     assert early.status_code == 200 and early.json()["voting"] is None
     # without imported votes the section is absent and the twin says so
     bare = TestClient(create_app(cache=tmp_path / "cache-2"))  # one process, one configuration per file

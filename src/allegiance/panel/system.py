@@ -2,9 +2,10 @@
 
 Where the Correlates of War state list is imported into the data store (``allegiance data import
 cow_states FILE``), the panel covers every state of that list on the days it was in the system; else
-the states the knowledge base names, over the whole range asked (the knowledge base does not say when
-each entered the state system), except that a state with ``exists`` records (one that ceased to exist:
-the USSR, the GDR, Czechoslovakia) covers only the days they give. Each stretch carries the state's ISO
+the states the knowledge base names, over the whole range asked, except that a state with ``exists``
+records (kb/state-existence.yaml: one that ceased to exist, such as the USSR, or began after 1946, such as
+Ukraine or the Czech Republic) covers only the days they give (docs/state-existence.md, which also lists
+where they and the COW list differ: :func:`existence_vs_cow`). Each stretch carries the state's ISO
 3166 alpha-3 code on those days (COW codes some lineages alike: 365 is the USSR until the end of 1991 and
 Russia after; :data:`allegiance.measure.data.codes.COW_SPANS`), so a COW state can have several stretches.
 
@@ -22,7 +23,7 @@ from typing import Any
 
 from allegiance.measure.data import codes
 
-__all__ = ["Member", "SYSTEMS", "members"]
+__all__ = ["Member", "SYSTEMS", "existence_vs_cow", "members"]
 
 SYSTEMS = ("cow", "kb")
 _DAY = timedelta(days=1)
@@ -69,8 +70,8 @@ def members(ix, data, *, start: date, end: date, system: str | None = None) -> t
                for s in ix.states for a, b in _existing(ix, s, start, end)]
         return out, {"system": "kb", "states": len({m.iso3 for m in out}),
                      "note": "the states the knowledge base names, over the whole range or, for a state with "
-                             "exists records (one that ceased), the days it existed (import cow_states for the "
-                             "state system's dates)"}
+                             "exists records (one that ceased or began since 1946), the days it existed "
+                             "(docs/state-existence.md; import cow_states for the state system's dates)"}
     rows, meta = cow
     list_end = max(r[3] for r in rows)
     out = []
@@ -91,6 +92,48 @@ def members(ix, data, *, start: date, end: date, system: str | None = None) -> t
                  "list_end": list_end.isoformat(),
                  "note": f"states still in the system on the list's last day ({list_end.isoformat()}) are carried "
                          "on to the end of the panel (system cow+)"}
+
+
+def existence_vs_cow(ix, data, *, start: date = date(1946, 1, 1)) -> list[dict[str, Any]]:
+    """Where the knowledge base's ``exists`` records and the imported COW state list date a state differently.
+
+    For every state with ``exists`` records, its stretches from ``start`` to the COW list's last day by the
+    knowledge base (``kb``) and by the COW list under the same ISO code (``cow``), each a list of ``(first
+    day, last day)`` with adjacent stretches joined; a row only where the two differ
+    (docs/state-existence.md lists them, with the reason for each).
+    """
+    from allegiance.errors import DataMissingError
+    from allegiance.status.index import existence_days
+
+    cow_rows = _cow_rows(data)
+    if cow_rows is None:
+        raise DataMissingError("the Correlates of War state list is not imported: run allegiance data import "
+                               "cow_states cow_states.csv", value="cow_states", field="system",
+                               allowed="an imported cow_states dataset")
+    list_end = max(r[3] for r in cow_rows[0])
+    cow, _ = members(ix, data, start=start, end=list_end, system="cow")
+    by_code: dict[str, list[tuple[date, date]]] = {}
+    for m in cow:
+        if m.iso3 is not None:
+            by_code.setdefault(m.iso3, []).append((m.start, m.end))
+    out = []
+    for s in sorted(ix.states):
+        if existence_days(ix, s) is None:
+            continue
+        kb, cw = _joined(_existing(ix, s, start, list_end)), _joined(by_code.get(s, []))
+        if kb != cw:
+            out.append({"iso3": s, "kb": kb, "cow": cw})
+    return out
+
+
+def _joined(stretches: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    out: list[tuple[date, date]] = []
+    for a, b in sorted(stretches):
+        if out and a <= out[-1][1] + _DAY:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _existing(ix, state: str, start: date, end: date) -> list[tuple[date, date]]:

@@ -85,11 +85,13 @@ def _check(store: Store, state: str, as_of: date, *, field: str = "as_of") -> tu
                                 value=state, field="state", allowed=f"one of the {len(ix.states)} states covered")
     held, recs = existence(ix, code, as_of)
     if held == "no":
-        when = "; ".join(f"from {r.obj.get('valid_from')} until {r.obj.get('valid_until') or 'open'} ({r.id})"
-                         for r in recs)
-        raise StatusError(f"{code} ({name}) did not exist as a state on {as_of.isoformat()}: it existed {when}; "
-                          "ask about a day it existed, or about its successor", value=as_of.isoformat(),
-                          field=field, allowed=f"a day on which {code} existed ({when})")
+        when = " and ".join(("as no state " if r.negated else "as a state ") + f"from {r.obj.get('valid_from')} "
+                            + (f"until {r.obj['valid_until']}" if r.obj.get("valid_until") else "on")
+                            + f" ({r.id})" for r in recs)
+        raise StatusError(f"{code} ({name}) did not exist as a state on {as_of.isoformat()}: the knowledge base "
+                          f"dates it {when}; "
+                          "ask about a day it existed, or about the state that held its territory that day",
+                          value=as_of.isoformat(), field=field, allowed=f"a day on which {code} existed ({when})")
     return ix, code, name
 
 

@@ -28,7 +28,7 @@ from allegiance.facts.store import Store
 from allegiance.facts.time import Span
 
 __all__ = ["FULL_INDEX_LIMIT", "MEMBER_ROLES", "WAR_ROLES", "Index", "LazyIndex", "Rec", "existence", "existence_days",
-           "index_of"]
+           "existence_start", "index_of"]
 
 # The predicates the criteria read.
 _PREDICATES = ("member-of", "party-to", "obligation", "neutrality", "aim", "stationed-in", "leased-to",
@@ -149,7 +149,8 @@ def existence(ix: Index, state: str, day: date) -> tuple[str, list[Rec]]:
 
     A state with no ``exists`` record is taken to exist on every day: the knowledge base names it and
     does not say when it entered the state system. One that has such records existed only on their days
-    (a negated record, a stretch when it did not exist, wins over them).
+    (a negated record, a stretch when it did not exist, wins over them); one with only negated records
+    (Syria while it was part of the United Arab Republic) existed on every day outside them.
     """
     recs = ix.about("exists", state)
     if not recs:
@@ -157,6 +158,9 @@ def existence(ix: Index, state: str, day: date) -> tuple[str, list[Rec]]:
     gone = [r for r in recs if r.negated and r.status(day) == "yes"]
     if gone:
         return "no", gone
+    if all(r.negated for r in recs):
+        edge = [r for r in recs if r.status(day) == "possibly"]
+        return ("possibly", edge) if edge else ("yes", [])
     held = [(r, s) for r in recs if not r.negated for s in [r.status(day)] if s != "no"]
     if any(s == "yes" for _, s in held):
         return "yes", [r for r, s in held if s == "yes"]
@@ -167,11 +171,33 @@ def existence(ix: Index, state: str, day: date) -> tuple[str, list[Rec]]:
 
 def existence_days(ix: Index, state: str) -> list[tuple[date, date | None]] | None:
     """The stretches ``(first day, first day after)`` on which ``state`` possibly existed by its ``exists``
-    records (the widest reading of fuzzy dates; ``None``: open), or None where it has no such record."""
-    recs = [r for r in ix.about("exists", state) if not r.negated]
+    records (the widest reading of fuzzy dates, less the days a negated record certainly covers; ``None``:
+    open), or None where it has no such record."""
+    recs = ix.about("exists", state)
     if not recs:
         return None
-    return sorted((r.from_lo, r.until_hi) for r in recs)
+    held = [r for r in recs if not r.negated]
+    days: list[tuple[date, date | None]] = (sorted((r.from_lo, r.until_hi) for r in held) if held
+                                            else [(date.min, None)])
+    for r in recs:
+        if r.negated and r.until_lo is None:  # certainly gone from from_hi on
+            days = [(lo, r.from_hi if hi is None else min(hi, r.from_hi)) for lo, hi in days if lo < r.from_hi]
+        elif r.negated and r.from_hi < r.until_lo:  # certainly gone [from_hi, until_lo)
+            a, b = r.from_hi, r.until_lo
+            days = [piece for lo, hi in days for piece in
+                    ([(lo, hi)] if (hi is not None and hi <= a) or lo >= b else
+                     [p for p in ((lo, a), (b, hi)) if p[1] is None or p[0] < p[1]])]
+    return days
+
+
+def existence_start(ix: Index, state: str, day: date) -> date | None:
+    """The first day of the stretch of :func:`existence_days` that holds ``day`` (the day a state that began
+    later than a window's start first existed), or None where ``state`` has no exists record or ``day`` lies
+    in no stretch."""
+    days = existence_days(ix, state)
+    if days is None:
+        return None
+    return next((a for a, b in days if a <= day and (b is None or day < b)), None)
 
 
 def _wars_of(participants, participations, types, occurred) -> dict[str, dict[str, Any]]:

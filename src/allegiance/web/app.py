@@ -48,6 +48,7 @@ from allegiance import (
 )
 from allegiance.errors import AllegianceError, DataError, DateError, UnknownIdError, UsageError, edge_of
 from allegiance.rules import record as record_check
+from allegiance.status.index import existence_start, index_of
 from allegiance.web import diagram
 from allegiance.web._ideal import READY, IdealEstimates
 from allegiance.web._store import AnswerKey, ExtraKey, Held, VotingKey, open_locked
@@ -550,8 +551,11 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
         day = _day(_need(as_of, "as_of", "a day, YYYY-MM-DD"), "as_of")
         with H().lock:
             st = status(H().store, code, as_of=day)
-            # changes since the knowledge base is complete (1990), or none for a day before it
+            # changes since the knowledge base is complete (1990), or none for a day before it, and never from
+            # before the state existed
             start = min(date.fromisoformat(st["coverage"]["from"]), day)
+            began = existence_start(index_of(H().store), st["state"], day)
+            since = max(start, began) if began is not None else start
             ds = _voting_data()
             try:
                 voting = None
@@ -563,7 +567,7 @@ def create_app(store_path: Path | str | None = None, *, kb: Path | str | None = 
                 ideal, ideal_status = _ideal(st["state"], day)
                 return {"status": st, "timeline": timeline(H().store, st["state"]),
                         "brief": assess(H().store, st["state"], as_of=day, data=ds),
-                        "changes": changes(H().store, st["state"], start=start, end=day), "voting": voting,
+                        "changes": changes(H().store, st["state"], start=since, end=day), "voting": voting,
                         "ideal": ideal, "ideal_status": ideal_status}
             finally:
                 if ds is not None:
