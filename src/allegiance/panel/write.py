@@ -1,9 +1,10 @@
 """Writing the panel in the field's formats, with its codebook beside it, and citing it.
 
 Formats: ``csv`` (text; values as words), ``parquet`` (pyarrow; labels and criteria as dictionary-encoded
-columns, dates as dates), ``dta`` (Stata 15/118 through pandas ``to_stata``: labels and criteria as
-labelled integers, long text as strL), ``rds`` (R through pyreadr: labels and criteria as factors; pyreadr
-writes dates as text, ``YYYY-MM-DD``). The codebook (Markdown) is written next to the file as
+columns, dates as dates), ``dta`` (Stata format 118, Stata 14 on, written by :mod:`._dta` column by column:
+labels and criteria as labelled integers, the repeated text columns as strL; the bytes pandas' ``to_stata``
+writes, in seconds instead of minutes for a state-day panel), ``rds`` (R through pyreadr: labels and criteria
+as factors; pyreadr writes dates as text, ``YYYY-MM-DD``). The codebook (Markdown) is written next to the file as
 ``FILE.codebook.md``; :func:`codebook` without a panel gives the generic one in ``docs/panel-codebook.md``.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from allegiance.errors import DataError, UsageError, shorten
+from allegiance.panel._dta import write_dta
 from allegiance.panel.build import CRITERION_VALUES, LABEL_VALUES, PANEL_START, Panel, column_of, kb_info
 from allegiance.status import CRITERIA, LABELS
 from allegiance.status.labels import formula_text
@@ -38,15 +40,9 @@ def cite_posture(store) -> dict[str, Any]:
 
 
 def _for_stata(df):
-    import pandas as pd
-
-    out = df.copy()
-    for c in out.columns:
-        if isinstance(out[c].dtype, pd.CategoricalDtype) and c not in _CODED:
-            out[c] = out[c].astype(object).where(out[c].notna(), "")
-        elif str(out[c].dtype) == "Int32":
-            out[c] = out[c].astype("float64")
-    return out
+    """The panel as :func:`write_dta` takes it: whole numbers that may be missing (``Int32``) as doubles, where
+    Stata's ``.`` can stand for a missing one."""
+    return df.assign(**{c: df[c].astype("float64") for c in df.columns if str(df[c].dtype) == "Int32"})
 
 
 def _for_r(df):
@@ -63,7 +59,9 @@ def _for_r(df):
     return out
 
 
-_CODED = {column_of(k) for k in LABELS} | {column_of(k, criterion=True) for k in CRITERIA}
+_CODED = frozenset({column_of(k) for k in LABELS} | {column_of(k, criterion=True) for k in CRITERIA})
+# text that repeats row after row: stored once in the file (Stata's strL), each row pointing at it
+_STRL = frozenset({"provenance", "unknown_reasons", "atop_defense_allies"})
 
 
 def write_panel(panel: Panel, path: Path | str, *, fmt: str | None = None) -> dict[str, Any]:
@@ -83,10 +81,7 @@ def write_panel(panel: Panel, path: Path | str, *, fmt: str | None = None) -> di
         elif fmt == "parquet":
             df.to_parquet(path, index=False, engine="pyarrow")
         elif fmt == "dta":
-            out = _for_stata(df)
-            strl = [c for c in ("provenance", "unknown_reasons", "atop_defense_allies") if c in out]
-            out.to_stata(path, write_index=False, version=118, convert_strl=strl,
-                         data_label="allegiance posture panel"[:80])
+            write_dta(_for_stata(df), path, labelled=_CODED, strl=_STRL, data_label="allegiance posture panel")
         else:
             import pyreadr
 
