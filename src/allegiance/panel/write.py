@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from allegiance.errors import DataError, UsageError, shorten
-from allegiance.panel._dta import write_dta
-from allegiance.panel._rds import write_rds
 from allegiance.panel.build import CRITERION_VALUES, LABEL_VALUES, PANEL_START, Panel, column_of, kb_info
 from allegiance.status import CRITERIA, LABELS
 from allegiance.status.labels import formula_text
@@ -69,8 +67,12 @@ def write_panel(panel: Panel, path: Path | str, *, fmt: str | None = None) -> di
         elif fmt == "parquet":
             df.to_parquet(path, index=False, engine="pyarrow")
         elif fmt == "dta":
+            from allegiance.panel._dta import write_dta  # NumPy on first use only
+
             write_dta(_for_stata(df), path, labelled=_CODED, strl=_STRL, data_label="allegiance posture panel")
         else:
+            from allegiance.panel._rds import write_rds
+
             # gzip level 1: on these repetitive columns as small as level 6 (within 3 %), three times faster
             write_rds(df, path, factors=_CODED | _STRL, compresslevel=1)
     except OSError as exc:
