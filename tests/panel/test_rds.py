@@ -79,7 +79,8 @@ def test_what_r_has_no_type_for_is_refused(tmp_path):
     with pytest.raises(TypeError, match="'n' of dtype int64"):
         write_rds(pd.DataFrame({"n": np.array([1, 2], dtype=np.int64)}), tmp_path / "x.rds")
     with pytest.raises(ValueError, match="'t' has times of day"):
-        write_rds(pd.DataFrame({"t": pd.to_datetime(["2020-01-01 12:00"])}), tmp_path / "x.rds")
+        write_rds(pd.DataFrame({"a": [1.0], "t": pd.to_datetime(["2020-01-01 12:00"])}), tmp_path / "x.rds")
+    assert not (tmp_path / "x.rds").exists()  # refused before a byte is written
 
 
 @pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed (Rscript)")

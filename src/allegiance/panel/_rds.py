@@ -95,35 +95,48 @@ def _text_column(out: _Out, s) -> None:
         out.write(b"".join([pieces[c] for c in codes[lo:lo + step].tolist()]))
 
 
-def _column(out: _Out, name: str, s, factors: set[str]) -> None:
+def _kind(name: str, s, factors: set[str]) -> str:
+    """How a column is written (``factor``, ``text``, ``int``, ``real``, ``date``), or why it cannot be."""
     import pandas as pd
 
     dt = s.dtype
     if isinstance(dt, pd.CategoricalDtype) and name in factors:
+        return "factor"
+    if isinstance(dt, pd.CategoricalDtype) or dt == object or isinstance(dt, pd.StringDtype):
+        return "text"
+    if dt.kind in "iu" and dt.itemsize <= 4 and not (dt.kind == "u" and dt.itemsize == 4):
+        return "int"  # numpy's or pandas' nullable whole numbers that fit R's 32-bit integers
+    if isinstance(dt, np.dtype) and dt == np.float64:
+        return "real"
+    if isinstance(dt, np.dtype) and dt.kind == "M":
+        days = s.to_numpy().astype("datetime64[D]")
+        if (days.astype(dt) != s.to_numpy())[~np.isnat(days)].any():
+            raise ValueError(f"column {name!r} has times of day; R's Date holds whole days")
+        return "date"
+    raise TypeError(f"column {name!r} of dtype {dt} has no R type here")
+
+
+def _column(out: _Out, kind: str, s) -> None:
+    if kind == "factor":
         codes = s.cat.codes.to_numpy().astype(np.int64)
         vals = np.where(codes < 0, _NA_INT, codes + 1)
         out.write(_int(_INT | _OBJECT | _ATTR, len(vals)) + vals.astype(">i4").tobytes())
-        out.attributes([("levels", [str(c) for c in dt.categories]), ("class", ["factor"])])
-    elif isinstance(dt, pd.CategoricalDtype) or dt == object or isinstance(dt, pd.StringDtype):
+        out.attributes([("levels", [str(c) for c in s.cat.categories]), ("class", ["factor"])])
+    elif kind == "text":
         _text_column(out, s)
-    elif dt.kind in "iu" and dt.itemsize <= 4 and not (dt.kind == "u" and dt.itemsize == 4):
-        # numpy's or pandas' nullable whole numbers that fit R's 32-bit integers
+    elif kind == "int":
         na = s.isna().to_numpy()
         vals = s.to_numpy(dtype="int64", na_value=0) if na.any() else s.to_numpy().astype(np.int64)
         vals = np.where(na, _NA_INT, vals)
         out.write(_int(_INT, len(vals)) + vals.astype(">i4").tobytes())
-    elif isinstance(dt, np.dtype) and dt == np.float64:
+    elif kind == "real":
         vals = s.to_numpy()
         out.write(_int(_REAL, len(vals)) + np.where(np.isnan(vals), _NA_REAL, vals).astype(">f8").tobytes())
-    elif isinstance(dt, np.dtype) and dt.kind == "M":
+    else:  # date
         days = s.to_numpy().astype("datetime64[D]")
-        if (days.astype(dt) != s.to_numpy())[~np.isnat(days)].any():
-            raise ValueError(f"column {name!r} has times of day; R's Date holds whole days")
         vals = np.where(np.isnat(days), _NA_REAL, days.astype(np.int64).astype(np.float64))
         out.write(_int(_REAL | _OBJECT | _ATTR, len(vals)) + vals.astype(">f8").tobytes())
         out.attributes([("class", ["Date"])])
-    else:
-        raise TypeError(f"column {name!r} of dtype {dt} has no R type here")
 
 
 def write_rds(df, path: Path | str, *, factors: set[str] | frozenset[str] = frozenset(),
@@ -131,12 +144,13 @@ def write_rds(df, path: Path | str, *, factors: set[str] | frozenset[str] = froz
     """Write ``df`` (its columns as the module docstring says) to ``path`` as an R data frame, gzip-compressed
     at ``compresslevel`` (``saveRDS``'s is 6). ``factors``: categorical columns written as factors."""
     names = [str(c) for c in df.columns]
+    kinds = [_kind(name, df[col], set(factors)) for name, col in zip(names, df.columns)]  # refused before writing
     with gzip.open(path, "wb", compresslevel=compresslevel) as fh:
         out = _Out(fh)
         enc = b"UTF-8"
         out.write(b"X\n" + _int(3, _R_VERSION, _R_MIN, len(enc)) + enc)
         out.write(_int(_VEC | _OBJECT | _ATTR, len(names)))
-        for name, col in zip(names, df.columns):
-            _column(out, name, df[col], set(factors))
+        for kind, col in zip(kinds, df.columns):
+            _column(out, kind, df[col])
         out.attributes([("names", names), ("class", ["data.frame"]),
                         ("row.names", np.array([_NA_INT, -len(df)], dtype=np.int64))])
