@@ -14,7 +14,8 @@ in several ways and smooths each, exactly as ``estimate_ideal_points`` does afte
 2. **The bridges the roll calls offer**: the project's rule (identical descriptions,
    :func:`allegiance.measure.data.votes.bridge_items_sql`) and a text-similarity matcher written
    here (descriptions with document symbols, numbers and abbreviations normalised, ``rapidfuzz``
-   ratio >= 90 and >= 80 % of the content words shared, at least 3 of them), counted by era.
+   ratio >= 90 and >= 80 % of the content words shared, at least 3 of them; and three looser ones that
+   also require the same ``short`` title), counted by era.
 3. **Links from those bridges**: :func:`allegiance.measure.ideal.link.link_sessions` with each set,
    and a least-squares link with a robust (Huber) weight on each bridge and the consecutive states'
    mean as a soft equation. Every variant is printed: none is picked by its fit to BSV.
@@ -120,22 +121,28 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-def similar_pairs(calls: list[tuple[int, int, str]], *, ratio: int = 90, shared: float = 0.8) -> list[tuple[int, int]]:
+def similar_pairs(calls: list[tuple[int, int, str, str]], *, ratio: int = 90, shared: float = 0.8,
+                  token_set: bool = False, same_title: bool = False) -> list[tuple[int, int]]:
     """``(rcid, earlier rcid)``: each roll call linked to its most similar description in the latest
-    earlier session that has one (ratio >= ``ratio`` and Jaccard of content words >= ``shared``)."""
+    earlier session that has one: ``rapidfuzz`` ratio (or token-set ratio) >= ``ratio``, Jaccard of the
+    content words >= ``shared``, and, with ``same_title``, the same ``short`` title."""
     from rapidfuzz import fuzz, process
 
     rcid = np.array([c[0] for c in calls])
     sess = np.array([c[1] for c in calls])
     norm = [_normalise(c[2]) for c in calls]
+    title = [re.sub(r"\s+", " ", (c[3] or "").strip().lower()) for c in calls]
     words = [frozenset(w for w in n.split() if w not in _STOP and len(w) > 1) for n in norm]
-    sim = process.cdist(norm, norm, scorer=fuzz.ratio, workers=1, dtype=np.uint8)
+    sim = process.cdist(norm, norm, scorer=fuzz.token_set_ratio if token_set else fuzz.ratio, workers=1,
+                        dtype=np.uint8)
     out = []
     for i in range(len(calls)):
         if len(words[i]) < 3:
             continue
         best = None
         for j in np.flatnonzero((sim[i] >= ratio) & (sess < sess[i])):
+            if same_title and (not title[i] or title[i] != title[j]):
+                continue
             if len(words[j]) < 3 or len(words[i] & words[j]) / len(words[i] | words[j]) < shared:
                 continue
             key = (sess[j], sim[i, j])
@@ -170,6 +177,25 @@ def keys_of(pairs: list[tuple[int, int]]) -> dict[int, str]:
     for i, j in pairs:
         parent[root(i)] = root(j)
     return {r: f"g{root(r)}" for p in pairs for r in p}
+
+
+def _scatter(st: dict, pairs: list[tuple[int, int]], c: np.ndarray, d: np.ndarray, session_of: dict,
+             first: int, last: int) -> tuple[int, float]:
+    """(bridges used, robust SD of their midpoint's move on the linked scale) for the later roll calls of
+    sessions ``first``-``last``."""
+    moves = []
+    for i, j in pairs:
+        if not first <= session_of[i] <= last:
+            continue
+        (t, at, bt), (u, au, bu) = st["par"][i], st["par"][j]
+        if abs(bt) >= 0.3 and abs(bu) >= 0.3 and np.sign(bt) == np.sign(bu):
+            mt, mu = (0.5 - at) / bt, (0.5 - au) / bu
+            if abs(mt) <= 3 and abs(mu) <= 3:
+                moves.append(c[t] * mt + d[t] - c[u] * mu - d[u])
+    if not moves:
+        return 0, float("nan")
+    m = np.asarray(moves)
+    return len(m), float(1.4826 * np.median(np.abs(m - np.median(m))))
 
 
 # --- 3. a robust least-squares link --------------------------------------------------------------------
@@ -274,7 +300,7 @@ def main() -> None:
 
     # 2. bridges
     con = duckdb.connect()
-    calls = con.execute(f"SELECT rcid::BIGINT, session::BIGINT, descr FROM read_csv("
+    calls = con.execute(f"SELECT rcid::BIGINT, session::BIGINT, descr, short FROM read_csv("
                         f"'{DATA}/unvotes/un_roll_calls.csv.gz', header=true, all_varchar=true) "
                         "WHERE descr IS NOT NULL ORDER BY rcid").fetchall()
     con.close()
@@ -282,13 +308,18 @@ def main() -> None:
     t0 = time.perf_counter()
     similar = similar_pairs(calls)
     t_match = time.perf_counter() - t0
-    session_of = {r: s for r, s, _ in calls}
+    titled = {th: similar_pairs(calls, ratio=th, shared=sh, token_set=True, same_title=True)
+              for th, sh in ((90, 0.8), (85, 0.7), (80, 0.6))}
+    session_of = {r: s for r, s, *_ in calls}
     print("Bridges (roll calls linked to an earlier one), by the session of the later roll call:\n")
     print("| bridges | " + " | ".join(f"sessions {a}-{b}" for a, b in ERAS)
           + " | usable (\\|b\\| ≥ 0.3 both, same sign, \\|m\\| ≤ 3) |")
     print("|---|" + "---|" * (len(ERAS) + 1))
-    for label, pairs in (("identical descriptions (the project's rule)", verbatim),
-                         (f"similar descriptions (this script's matcher, {t_match:.0f} s)", similar)):
+    sets = [("identical descriptions (the project's rule)", verbatim),
+            (f"similar descriptions (this script's matcher, {t_match:.0f} s)", similar)]
+    sets += [(f"same short title, token-set ratio >= {th}, content words shared >= {sh:.0%}", titled[th])
+             for th, sh in ((90, 0.8), (85, 0.7), (80, 0.6))]
+    for label, pairs in sets:
         by = [sum(1 for i, _ in pairs if a <= session_of[i] <= b) for a, b in ERAS]
         usable = robust_link(st, pairs, state_sd=0.05, items_in_scale=False)[2]
         print(f"| {label} | " + " | ".join(f"{n:,}" for n in by) + f" | {usable:,} |")
@@ -317,22 +348,34 @@ def main() -> None:
           f"by a factor of e^±{mad(db):.2f} = {math.exp(mad(db)):.2f}.\n")
 
     # 3. links
+    scatter: dict[str, list[tuple[int, float]]] = {}
     for link in ("none", "states"):
         c, d, _ = _link.link_sessions(st["x"], st["info"], st["have"], None, link=link,
                                       evolution_variance=st["settings"].evolution_variance)
         add(f"link_sessions {link}", c, d)
-    for label, pairs in (("identical", verbatim), ("similar", similar)):
+    for label, pairs in [("identical", verbatim), ("similar", similar)] + [
+            (f"same title, token-set >= {th}", titled[th]) for th in (90, 85, 80)]:
         keys = keys_of(pairs)
         items = [(np.array([keys.get(int(str(k).rsplit("rc", 1)[1])) for k in ks.tolist()], dtype=object), a, b)
                  for ks, a, b in st["items"]]
         c, d, _ = _link.link_sessions(st["x"], st["info"], st["have"], items, link="bridges",
                                       evolution_variance=st["settings"].evolution_variance)
         add(f"link_sessions bridges, {label}", c, d)
+        scatter[label] = [_scatter(st, pairs, c, d, session_of, a, b) for a, b in ((1, 30), (31, 74))]
+        if label.startswith("same title"):
+            continue
         for state_sd in (0.02, 0.05, 0.1):
             for in_scale in (True, False):
                 c, d, _ = robust_link(st, pairs, state_sd=state_sd, items_in_scale=in_scale)
                 also = " and bridges" if in_scale else ""
                 add(f"Huber, {label}, states' mean SD {state_sd}, scale from states{also}", c, d)
+    print("How far a bridge's midpoint moves on the scale of link_sessions bridges with those bridges "
+          "(robust SD, in SDs of all state-sessions; bridges used):\n")
+    print("| bridges | sessions 1-30 | sessions 31-74 |")
+    print("|---|---|---|")
+    for label, eras in scatter.items():
+        print(f"| {label} | " + " | ".join(f"{v:.2f} ({n})" if n else "- (0)" for n, v in eras) + " |")
+    print()
     show = (1, 5, 10, 20, 30, 40, 50, 60, 74)
     idx = [sessions.index(s) for s in show]
     print("| link | r overall | per-session min | r of the session means | " + " | ".join(str(s) for s in show) + " |")
