@@ -72,6 +72,42 @@ def test_state_link_keeps_continuing_states_in_place_when_newcomers_join():
     assert c.tolist() == [1.0, 1.0] and d.tolist() == [0.0, 0.0]
 
 
+def _bridged_sessions(shift: float, bad: int, seed: int = 0):
+    """Three sessions of the same 60 states, the whole Assembly moving by ``shift`` a session (which each
+    session's own scale hides), and 25 resolutions put to the vote in all three: their first-stage
+    ``a`` and ``b`` on each session's own scale, midpoints a little noisy; ``bad`` of them in session 2
+    miss by 1.2 (a vote that changed for reasons of its own)."""
+    rng = np.random.default_rng(seed)
+    base = rng.normal(0, 1, 60)
+    truth = np.array([base + shift * t for t in range(3)])
+    x = np.array([(row - row.mean()) / row.std() for row in truth])
+    have = np.ones_like(x, dtype=bool)
+    info = np.full(x.shape, 50.0)
+    A, Bc = rng.uniform(-0.8, 0.8, 25), rng.uniform(0.8, 2.0, 25)
+    items = []
+    for t in range(3):
+        mu, sd = truth[t].mean(), truth[t].std()
+        a = A + Bc * mu + rng.normal(0, 0.05, 25) * Bc * sd  # on session t's own scale, midpoint noise 0.05
+        b = Bc * sd
+        if t == 2 and bad:
+            a[:bad] -= 1.2 * b[:bad]
+        items.append((np.array([f"r{j}" for j in range(25)], dtype=object), a, b))
+    return x, info, have, items, truth
+
+
+@pytest.mark.parametrize("bad", [0, 4])
+def test_bridges_place_a_moving_assembly_and_a_few_bad_bridges_do_not_move_it(bad):
+    x, info, have, items, truth = _bridged_sessions(-0.5, bad)
+    c, d, counts = link_sessions(x, info, have, items, link="bridges", evolution_variance=0.1)
+    X = c[:, None] * x + d[:, None]
+    z = (truth - truth.mean()) / truth.std()  # the truth on the linked scale's terms: mean 0, SD 1
+    np.testing.assert_allclose(X.mean(axis=1), z.mean(axis=1), atol=0.03)  # unweighted, the bad ones: 0.07
+    assert counts["state_pairs"] == 120 and counts["bridge_items"] >= 47
+    # the states alone see no move at all
+    c, d, _ = link_sessions(x, info, have, None, link="states", evolution_variance=0.1)
+    np.testing.assert_allclose(np.ptp((c[:, None] * x + d[:, None]).mean(axis=1)), 0.0, atol=1e-9)
+
+
 def test_link_options_are_checked(drifting):
     plain = {k: drifting.votes[k] for k in ("session", "rcid", "state", "vote")}
     with pytest.raises(UsageError, match="link: 'both'; expected one of none, states, bridges"):

@@ -19,21 +19,28 @@ in the equating of test scores) from two kinds of bridge:
   states join or leave.
 * **roll calls put to the vote again** (``link="bridges"``: an ``item`` key
   shared across sessions, as Bailey, Strezhnev and Voeten bridge identical
-  resolutions): on the common scale a resolution has one discrimination and
-  one midpoint, so ``b_t / c_t = b_u / c_u`` and ``c_t m_t + d_t = c_u m_u +
-  d_u`` with the midpoint ``m = (0.5 - a) / b`` (the middle of the abstain
-  band), each occurrence linked to the resolution's previous one. Only those
-  that discriminate in both sessions (``|b| >= 0.3``, same sign) with
-  midpoints inside the ideal points' range (``|m| <= 3``) count. Where a
-  session is bridged by resolutions, they alone place its centre (the
-  states' "no move on average" would pull a real drift back towards none);
-  its spread takes both.
+  resolutions): on the common scale a resolution has one midpoint, so
+  ``c_t m_t + d_t = c_u m_u + d_u`` with the midpoint ``m = (0.5 - a) / b``
+  (the middle of the abstain band), each occurrence linked to the
+  resolution's previous one. Only those that discriminate in both sessions
+  (``|b| >= 0.3``, same sign) with midpoints inside the ideal points' range
+  (``|m| <= 3``) count. The centres then come from both kinds of equation at
+  once: the states' "no move on average" holds up to a common move of SD
+  ``tau`` per session, a bridge up to an error of SD ``sigma``; both SDs are
+  estimated from the equations by restricted maximum likelihood, and each
+  bridge is Huber-weighted, so that a few resolutions whose vote changed for
+  reasons of their own cannot jump a session. The scales come from the
+  states' spread alone (adding the bridges' discriminations lowered the
+  agreement with Bailey, Strezhnev and Voeten in every variant of
+  ``benchmarks/diag_link.py``).
 
 The scales are solved first (``log c_t - log c_u`` by weighted least
 squares, the first session fixed at ``c = 1``), then the centres given the
 scales (``d_0 = 0``). The linked scale is then standardised over all
 state-sessions (mean 0, standard deviation 1), so each session keeps its own
-centre and spread.
+centre and spread. docs/ideal-points.md (*Linking the sessions*) measures
+the links against Bailey, Strezhnev and Voeten's estimates, and
+``benchmarks/diag_link.py`` what limits them.
 """
 
 from __future__ import annotations
@@ -51,9 +58,10 @@ LINKS = ("none", "states", "bridges")
 
 _MIN_B = 0.3
 _MAX_MID = 3.0
-#: Weight of each bridge-item equation: about that of one state voting in two consecutive sessions
-#: (1 / sqrt(evolution_variance + two first-stage variances) is 2-3 with the defaults).
-_ITEM_WEIGHT = 3.0
+#: A bridge whose midpoint misses by more than this many SDs is down-weighted (Huber).
+_HUBER = 1.5
+#: Rounds of (REML for the two SDs, Huber weights) in :func:`_centres`.
+_ROUNDS = 4
 
 
 def link_sessions(
@@ -82,8 +90,8 @@ def link_sessions(
         return np.ones(T), np.zeros(T), counts
     # equations "unknown_t - unknown_u = value", weighted: one list for log c, one for d (given c)
     scale_eqs: list[tuple[int, int, float, float]] = []
-    # t, u, centre_t, centre_u, kind (1 states, 0 a resolution), weight
-    shift_eqs: list[tuple[int, int, float, float, float, float]] = []
+    # t, u, the common states' mean in t and in u, weight
+    shift_eqs: list[tuple[int, int, float, float, float]] = []
     for t in range(1, T):
         both = have[t] & have[t - 1]
         if both.sum() < 3:
@@ -99,10 +107,10 @@ def link_sessions(
         n = int(both.sum())
         # the common states' spread: c_t sd_t = c_u sd_u; their mean: c_t m_t + d_t = c_u m_u + d_u
         scale_eqs.append((t, t - 1, math.log(su / st), math.sqrt(n)))
-        shift_eqs.append((t, t - 1, mt, mu, 1.0, math.sqrt(n)))
+        shift_eqs.append((t, t - 1, mt, mu, math.sqrt(n)))
         counts["state_pairs"] += n
 
-    item_pairs: set[tuple[int, int]] = set()
+    item_eqs: list[tuple[int, int, float, float]] = []  # t, u, midpoint in t, midpoint in u
     if link == "bridges" and items is not None:
         last: dict[object, tuple[int, float, float]] = {}
         for t, (keys, a, b) in enumerate(items):
@@ -119,26 +127,66 @@ def link_sessions(
                 mt, mu = (0.5 - aj) / bj, (0.5 - au) / bu
                 if abs(mt) > _MAX_MID or abs(mu) > _MAX_MID:
                     continue
-                # one discrimination on the common scale: b_t / c_t = b_u / c_u; one midpoint: c m + d
-                scale_eqs.append((t, u, math.log(bj / bu), _ITEM_WEIGHT))
-                shift_eqs.append((t, u, mt, mu, 0.0, _ITEM_WEIGHT))
-                item_pairs.add((t, u))
-                counts["bridge_items"] += 1
+                item_eqs.append((t, u, mt, mu))
+        counts["bridge_items"] = len(item_eqs)
 
-    if not scale_eqs:
+    if not scale_eqs and not item_eqs:
         return np.ones(T), np.zeros(T), counts
-    # where resolutions bridge a session to an earlier one, they alone say where its centre lies: the
-    # states' "no move on average" would pull a real drift back towards none
-    bridged_to = {t for t, u, *_ in shift_eqs if u != t - 1 or (t, u) in item_pairs}
-    shift_eqs = [e for e in shift_eqs if e[4] == 0.0 or e[0] not in bridged_to]
-    logc = _solve_differences(T, [(t, u, v, w) for t, u, v, w in scale_eqs])
-    c = np.exp(logc)
-    d = _solve_differences(T, [(t, u, c[u] * mu - c[t] * mt, w) for t, u, mt, mu, _, w in shift_eqs])
+    # the scales from the states' spread alone (module docstring)
+    c = np.exp(_solve_differences(T, scale_eqs))
+    if item_eqs:
+        # one midpoint per resolution on the common scale: c_t m_t + d_t = c_u m_u + d_u
+        d = _centres(T, [(t, u, c[u] * mu - c[t] * mt) for t, u, mt, mu, *_ in shift_eqs],
+                     [(t, u, c[u] * mu - c[t] * mt) for t, u, mt, mu in item_eqs])
+    else:
+        d = _solve_differences(T, [(t, u, c[u] * mu - c[t] * mt, w) for t, u, mt, mu, w in shift_eqs])
     # standardise the linked scale over all state-sessions
     X = (c[:, None] * x + d[:, None])[have]
     mean, sd = float(X.mean()), float(X.std())
     sd = sd if sd > 0 else 1.0
     return c / sd, (d - mean) / sd, counts
+
+
+def _centres(T: int, states: list[tuple[int, int, float]], bridges: list[tuple[int, int, float]]) -> np.ndarray:
+    """The sessions' centres ``d`` (``d_0 = 0``) from ``d_t - d_u = value`` equations of two kinds.
+
+    ``states``: the consecutive sessions' common states keep their mean, up to a common move of SD
+    ``tau``; ``bridges``: a resolution keeps its midpoint, up to an error of SD ``sigma``. Both SDs are
+    estimated from the equations themselves by restricted maximum likelihood (REML), and each bridge is
+    Huber-weighted (``k`` = :data:`_HUBER` SDs), re-estimated :data:`_ROUNDS` times, so that a few
+    resolutions whose vote changed for reasons of their own cannot move a session's centre.
+    """
+    from scipy.optimize import minimize
+
+    rows = states + bridges
+    t_ = np.array([r[0] for r in rows])
+    u_ = np.array([r[1] for r in rows])
+    y = np.array([r[2] for r in rows])
+    is_bridge = np.arange(len(rows)) >= len(states)
+    # each equation's row of the design is e_t - e_u; d_0 = 0 is dropped after accumulating A'WA
+    cells = np.concatenate([t_ * T + t_, u_ * T + u_, t_ * T + u_, u_ * T + t_])
+    signs = np.concatenate([np.ones(len(rows)), np.ones(len(rows)), -np.ones(len(rows)), -np.ones(len(rows))])
+    ridge = 1e-10 * np.eye(T - 1)  # sessions no equation reaches stay at 0
+
+    def gls(log_sd: np.ndarray, huber: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        var = np.where(is_bridge, np.exp(2 * log_sd[1]) / huber, np.exp(2 * log_sd[0]))
+        w = 1.0 / var
+        AtWA = np.bincount(cells, signs * np.tile(w, 4), minlength=T * T).reshape(T, T)[1:, 1:] + ridge
+        Atwy = (np.bincount(t_, w * y, minlength=T) - np.bincount(u_, w * y, minlength=T))[1:]
+        sol = np.concatenate([[0.0], np.linalg.solve(AtWA, Atwy)])
+        res = y - (sol[t_] - sol[u_])
+        # minus the restricted log likelihood (constants dropped)
+        return 0.5 * (np.log(var).sum() + np.linalg.slogdet(AtWA)[1] + (res * res * w).sum()), sol, res
+
+    huber = np.ones(len(rows))
+    log_sd = np.log([0.1, 0.3])
+    for _ in range(_ROUNDS):
+        fit = minimize(lambda v: gls(np.clip(v, -7.0, 3.0), huber)[0], log_sd, method="Nelder-Mead",
+                       options={"xatol": 1e-3, "fatol": 1e-6})
+        log_sd = np.clip(fit.x, -7.0, 3.0)
+        z = np.abs(gls(log_sd, huber)[2]) / np.exp(log_sd[1])
+        huber = np.where(is_bridge, np.where(z <= _HUBER, 1.0, _HUBER / np.maximum(z, 1e-12)), 1.0)
+    return gls(log_sd, huber)[1]
 
 
 def _solve_differences(T: int, eqs: list[tuple[int, int, float, float]]) -> np.ndarray:
