@@ -146,10 +146,13 @@ def _defence_obligations(c: Context, value: str = "mutual-defence") -> list[dict
     for ob, s_ob in c.holding(c.ix.by_pred["obligation"]):
         if ob.value != value:
             continue
-        if ob.object:
-            ties = [(r, s) for r, s in c.holding(c.ix.towards("member-of", ob.object)) if r.role in MEMBER_ROLES]
-        else:
-            ties = [(r, s) for r, s in c.holding(c.ix.towards("party-to", ob.subject)) if r.role in (None, "party", "signatory")]
+        # the state's own ties first (few): most obligations do not concern it, and the other parties' ties are
+        # read only where one does
+        pred, target = ("member-of", ob.object) if ob.object else ("party-to", ob.subject)
+        if not any(r.object == target for r in c.ix.about(pred, c.state)):
+            continue
+        roles = MEMBER_ROLES if ob.object else (None, "party", "signatory")
+        ties = [(r, s) for r, s in c.holding(c.ix.towards(pred, target)) if r.role in roles]
         mine = [(r, s) for r, s in ties if r.subject == c.state]
         if not mine:
             continue
@@ -179,6 +182,23 @@ def _suspended(c: Context, ob: Rec) -> dict[str, Rec]:
     return out
 
 
+_SEARCHED: dict[int, tuple[Any, str]] = {}
+
+
+def _searched(c: Context) -> str:
+    """The names of every treaty carrying a mutual-defence obligation, kept per index (the same for every state
+    and day; the panel asks tens of thousands of times)."""
+    recs = c.ix.by_pred["obligation"]
+    ix = getattr(c.ix, "_ix", c.ix)  # the index itself, under the panel's recording view
+    hit = _SEARCHED.get(id(ix))
+    if hit is None or hit[0] is not ix:
+        treaties = sorted({ob.subject for ob in recs if ob.value == "mutual-defence"})
+        hit = _SEARCHED[id(ix)] = (ix, _names(ix, treaties))
+        if len(_SEARCHED) > 8:  # indexes of knowledge bases no longer open
+            del _SEARCHED[next(iter(_SEARCHED))]
+    return hit[1]
+
+
 def _mutual_defence(c: Context) -> dict[str, Any]:
     found = _defence_obligations(c)
     sure = [f for f in found if f["status"] == "yes"]
@@ -195,9 +215,8 @@ def _mutual_defence(c: Context) -> dict[str, Any]:
         return _result(UNKNOWN, "a mutual-defence obligation only possibly binds the state on this day "
                        "(a fuzzy date on the membership or the obligation)", recs,
                        statuses={r.id: "possibly" for r in recs}, extra=extra)
-    treaties = sorted({ob.subject for ob in c.ix.by_pred["obligation"] if ob.value == "mutual-defence"})
     return _result(NOT_MET, "no membership of an organisation, or party status to a treaty, carrying a "
-                   "mutual-defence obligation is recorded for this day; searched: " + _names(c.ix, treaties),
+                   "mutual-defence obligation is recorded for this day; searched: " + _searched(c),
                    closed_world=True, extra=extra)
 
 
