@@ -15,6 +15,7 @@ knowledge-base statements whose quoted passages carry each definition.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -182,21 +183,16 @@ def _suspended(c: Context, ob: Rec) -> dict[str, Rec]:
     return out
 
 
-_SEARCHED: dict[int, tuple[Any, str]] = {}
-
-
 def _searched(c: Context) -> str:
-    """The names of every treaty carrying a mutual-defence obligation, kept per index (the same for every state
-    and day; the panel asks tens of thousands of times)."""
-    recs = c.ix.by_pred["obligation"]
-    ix = getattr(c.ix, "_ix", c.ix)  # the index itself, under the panel's recording view
-    hit = _SEARCHED.get(id(ix))
-    if hit is None or hit[0] is not ix:
-        treaties = sorted({ob.subject for ob in recs if ob.value == "mutual-defence"})
-        hit = _SEARCHED[id(ix)] = (ix, _names(ix, treaties))
-        if len(_SEARCHED) > 8:  # indexes of knowledge bases no longer open
-            del _SEARCHED[next(iter(_SEARCHED))]
-    return hit[1]
+    """The names of every treaty carrying a mutual-defence obligation: the same for every state and day of an
+    index, so named once per index (the panel asks tens of thousands of times)."""
+    c.ix.by_pred["obligation"]  # read through the context, so the panel's recording view notes it
+    return _treaties_named(getattr(c.ix, "_ix", c.ix))  # the index itself, under that view
+
+
+@lru_cache(maxsize=8)  # a few indexes at most are open at once; an index compares by identity
+def _treaties_named(ix: Index) -> str:
+    return _names(ix, sorted({ob.subject for ob in ix.by_pred["obligation"] if ob.value == "mutual-defence"}))
 
 
 def _mutual_defence(c: Context) -> dict[str, Any]:
