@@ -4,8 +4,24 @@ from __future__ import annotations
 
 import json
 import warnings
+from pathlib import Path
 
 import pytest
+
+FIX_MEASURE = Path(__file__).resolve().parents[1] / "fixtures" / "measure"
+
+
+def fixture_votes(directory: Path) -> Path:
+    """A data store in ``directory`` with the fixture UN votes imported (roll calls, votes, issues)."""
+    from allegiance.measure.data.importer import import_dataset
+    from allegiance.measure.data.store import open_data
+
+    path = directory / "data.duckdb"
+    with open_data(path, read_only=False) as ds:
+        for kind in ("un_roll_calls", "un_votes", "un_roll_call_issues"):
+            import_dataset(ds, kind, FIX_MEASURE / f"fx_{kind}.csv")
+    return path
+
 
 with warnings.catch_warnings():  # Starlette's TestClient still runs on httpx; its notice is not ours to fix
     warnings.simplefilter("ignore")

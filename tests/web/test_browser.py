@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.web.conftest import fixture_votes
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -238,17 +240,11 @@ def test_state_page_with_votes_charts_voting_and_the_ideal_point_path(browser, t
     violation and no serious accessibility violation."""
     from axe_playwright_python.sync_playwright import Axe
 
-    from allegiance.measure.data.importer import import_dataset
-    from allegiance.measure.data.store import open_data
     from allegiance.web import create_app
     from allegiance.web._server import serving
 
     tmp = tmp_path_factory.mktemp("votes")
-    fix = Path(__file__).resolve().parents[1] / "fixtures" / "measure"
-    path = tmp / "data.duckdb"
-    with open_data(path, read_only=False) as ds:
-        for kind in ("un_roll_calls", "un_votes", "un_roll_call_issues"):
-            import_dataset(ds, kind, fix / f"fx_{kind}.csv")
+    path = fixture_votes(tmp)
     app = create_app(data=path, cache=tmp / "cache")
     app.state.ideal.wait(120)
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -4,9 +4,9 @@ version; errors never kept; the server's own time on each request in a Server-Ti
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from allegiance.web._store import Pages
+from tests.web.conftest import fixture_votes
 
 
 def test_pages_are_bounded_by_count_and_bytes_least_recently_used_first_out():
@@ -92,16 +92,10 @@ def test_a_page_made_while_ideal_points_were_estimated_is_made_again_once_they_a
     sent once the estimate is done (the estimate's state is part of the data store's version)."""
     from fastapi.testclient import TestClient
 
-    from allegiance.measure.data.importer import import_dataset
-    from allegiance.measure.data.store import open_data
     from allegiance.web import create_app
     from allegiance.web._ideal import ESTIMATING
 
-    fix = Path(__file__).resolve().parents[1] / "fixtures" / "measure"
-    path = tmp_path / "data.duckdb"
-    with open_data(path, read_only=False) as ds:
-        for kind in ("un_roll_calls", "un_votes", "un_roll_call_issues"):
-            import_dataset(ds, kind, fix / f"fx_{kind}.csv")
+    path = fixture_votes(tmp_path)
     app = create_app(data=path, cache=tmp_path / "cache")
     real = app.state.ideal
     real.wait(120)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -25,7 +24,7 @@ from allegiance import (
     who_commands,
 )
 from allegiance.web.app import CSP
-from tests.web.conftest import plain
+from tests.web.conftest import fixture_votes, plain
 
 D = date(2020, 7, 1)
 
@@ -247,15 +246,9 @@ def test_the_state_page_charts_un_voting_when_votes_are_imported(tmp_path):
     """A design-brief question (how closely does Belarus vote with Russia, the EU, the NAM?) answered on the page."""
     from fastapi.testclient import TestClient
 
-    from allegiance.measure.data.importer import import_dataset
-    from allegiance.measure.data.store import open_data
     from allegiance.web import create_app
 
-    fix = Path(__file__).resolve().parents[1] / "fixtures" / "measure"
-    path = tmp_path / "data.duckdb"
-    with open_data(path, read_only=False) as ds:
-        for kind in ("un_roll_calls", "un_votes", "un_roll_call_issues"):
-            import_dataset(ds, kind, fix / f"fx_{kind}.csv")
+    path = fixture_votes(tmp_path)
     client = TestClient(create_app(data=path, cache=tmp_path / "cache"))
     twin = client.get("/states/BLR.json?as_of=2020-07-01").json()
     voting = twin["voting"]
